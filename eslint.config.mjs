@@ -25,6 +25,7 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
     rules: {
       ...restrict([
         { group: ['node:*'], message: 'core/ is pure: no Node built-ins' },
