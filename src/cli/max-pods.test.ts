@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { Command, Option } from 'commander';
-import { DEFAULT_IMDS_ENDPOINT, fetchInstanceTypeFromImds, MAX_PODS_DESCRIPTION, MAX_PODS_HELP_AFTER, runMaxPods } from './max-pods.ts';
+import { fetchInstanceTypeFromImds, runMaxPods } from './max-pods.ts';
+import { buildProgram } from './program.ts';
 import type { MaxPodsCliOptions } from './max-pods.ts';
 import type { Output } from './output.ts';
 
@@ -23,27 +23,6 @@ async function run(options: MaxPodsCliOptions): Promise<{ code: number; stdout: 
   const output = capture();
   const code = await runMaxPods(options, output);
   return { code, stdout: output.stdout, stderr: output.stderr };
-}
-
-/** The same wiring as the `max-pods` subcommand in src/cli/program.ts. */
-function programWithMaxPods(output: Output): { program: Command; codes: number[] } {
-  const codes: number[] = [];
-  const program = new Command('vpcnet').exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
-  program.command('max-pods')
-    .description(MAX_PODS_DESCRIPTION)
-    .addOption(new Option('--instance-type <type>', 'instance type to calculate max pods for (e.g. m5.large)'))
-    .addOption(new Option('--instance-type-from-imds', 'read the instance type from IMDS (IMDSv2)'))
-    .addOption(new Option('--imds-endpoint <url>', 'IMDS base URL for --instance-type-from-imds').default(DEFAULT_IMDS_ENDPOINT))
-    .addOption(new Option('--cni-version <x.y.z>', 'version of the VPC CNI (required), e.g. 1.7.5'))
-    .addOption(new Option('--cni-custom-networking-enabled', 'custom networking is on: the primary ENI holds no pod IPs'))
-    .addOption(new Option('--cni-prefix-delegation-enabled', 'prefix delegation is on: /28 prefixes instead of secondary IPs'))
-    .addOption(new Option('--cni-max-eni <n>', 'use at most this many ENIs (default: all ENIs of the instance type)'))
-    .addOption(new Option('--show-max-allowed', 'print the max allowed value instead of the 110/250-capped recommendation'))
-    .addHelpText('after', MAX_PODS_HELP_AFTER)
-    .action(async (options: MaxPodsCliOptions) => {
-      codes.push(await runMaxPods(options, output));
-    });
-  return { program, codes };
 }
 
 test('runMaxPods() prints only the recommended number', async () => {
@@ -168,9 +147,15 @@ test('runMaxPods() with instanceTypeFromImds reports an IMDS error status', asyn
   assert.match(result.stderr.join('\n'), /HTTP 404/);
 });
 
+/** The real `vpcnet` command tree, writing to `output`. */
+function vpcnetProgram(output: Output, codes: number[] = []) {
+  return buildProgram({ output, stopped: Promise.resolve(), setExitCode: (code) => codes.push(code) });
+}
+
 test('max-pods command parses the script flags', async () => {
   const output = capture();
-  const { program, codes } = programWithMaxPods(output);
+  const codes: number[] = [];
+  const program = vpcnetProgram(output, codes);
   instanceType = 'm5.large';
   const argv = ['max-pods', '--instance-type-from-imds', '--imds-endpoint', imdsUrl, '--cni-version', '1.9.0',
     '--cni-custom-networking-enabled', '--cni-prefix-delegation-enabled', '--cni-max-eni', '2', '--show-max-allowed'];
@@ -180,7 +165,7 @@ test('max-pods command parses the script flags', async () => {
 
 test('max-pods command --help names the data source', async () => {
   const output = capture();
-  const { program } = programWithMaxPods(output);
+  const program = vpcnetProgram(output);
   await assert.rejects(program.parseAsync(['max-pods', '--help'], { from: 'user' }), { code: 'commander.helpDisplayed' });
   const help = output.stdout.join('\n');
   for (const flag of ['--instance-type <type>', '--instance-type-from-imds', '--imds-endpoint <url>', '--cni-version <x.y.z>',
