@@ -11,3 +11,5 @@ export { ImdsHandler, instanceByPrivateIp, instanceResolverFromMap } from './han
 export type { ImdsOptions, ImdsRequest, ImdsResponse, InstanceResolver } from './handler.ts';
 export { startImdsServer } from './server.ts';
 export type { ImdsServer, ImdsServerOptions } from './server.ts';
+export { listenProxied, MAX_PROXY_LINE_BYTES, parseProxyLine, proxiedAddressesOf } from './proxy-protocol.ts';
+export type { ProxiedAddresses, ProxiedListener, ProxiedListenOptions } from './proxy-protocol.ts';
