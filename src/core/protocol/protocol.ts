@@ -67,7 +67,12 @@ export interface AddOk {
   readonly useExternalSnat: boolean;
 }
 
-/** A failure: the code, a message a person can act on, and optional facts behind it. */
+/**
+ * A failure: the code, the condition in words, and the facts behind it. `message` states only the
+ * condition, with no pod and no action ("warm pool empty, ENI limit 3 of 3 reached on t3.small"): the
+ * plugin adds who and what. `detail` uses the keys `instanceType`, `enis`, `eniLimit`, `subnetId`,
+ * `maxPods` where they apply; when `message` is empty the plugin builds the text from them.
+ */
 export interface Failure {
   readonly version: string;
   readonly reason: Exclude<ReasonCode, 'ok'>;
@@ -100,6 +105,8 @@ export type DelReply = DelOk | Failure;
 export interface StatusReply {
   readonly version: string;
   readonly ready: boolean;
+  /** Ready, but existing pods may have lost connectivity (CNI STATUS code 51 rather than 50). */
+  readonly degraded?: boolean;
   readonly message: string;
 }
 
