@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostVethName, vethSuffix } from '../../adapters/linux/veth-name.ts';
+import { hostVethName, podNameHash } from '../cni/names.ts';
 import { formatCheckpoint, parseCheckpoint, serializeCheckpoint } from './checkpoint.ts';
 import type { CheckpointEntry } from './checkpoint.ts';
 import { Datastore } from './datastore.ts';
@@ -12,7 +12,7 @@ import { UPSTREAM_CHECKPOINT, UPSTREAM_CONTAINERS, UPSTREAM_NODE } from './upstr
 
 /** The node's links as `ip link` lists them: the daemon checks suffixes, as upstream does. */
 function linksOf(names: readonly string[]): RestoreOptions {
-  return { podVethExists: ({ namespace, name }) => names.some((link) => link.endsWith(vethSuffix(namespace, name))) };
+  return { podVethExists: ({ namespace, name }) => names.some((link) => link.endsWith(podNameHash({ namespace, name }))) };
 }
 
 const ALL_PODS_ALIVE: RestoreOptions = { podVethExists: () => true };
@@ -33,8 +33,8 @@ function upstreamNode(): Datastore {
 test('restoreCheckpoint() takes over a node from the Amazon VPC CNI without draining', () => {
   const datastore = upstreamNode();
   // The pods still running have their veths (Calico-style names); batch-job-x7k2p was deleted while no daemon ran.
-  const links = ['lo', 'ens5', 'ens6', hostVethName('eni', 'default', 'sample-pod'), hostVethName('eni', 'kube-system', 'coredns-57ff979f67-qqbdh'),
-    hostVethName('eni', 'kube-system', 'aws-load-balancer-controller-588487d8fc-fcn4m'), hostVethName('eni', 'default', 'left-behind')];
+  const links = ['lo', 'ens5', 'ens6', hostVethName('eni', { namespace: 'default', name: 'sample-pod' }), hostVethName('eni', { namespace: 'kube-system', name: 'coredns-57ff979f67-qqbdh' }),
+    hostVethName('eni', { namespace: 'kube-system', name: 'aws-load-balancer-controller-588487d8fc-fcn4m' }), hostVethName('eni', { namespace: 'default', name: 'left-behind' })];
   const result = restoreCheckpoint(datastore, parseCheckpoint(UPSTREAM_CHECKPOINT), linksOf(links));
 
   assert.deepEqual(result.restored.map((a) => [a.ipv4, a.eniId, a.deviceNumber, a.routeTableId]), [
