@@ -4,6 +4,7 @@
  * EC2's view (the emulator's model), the node's own iptables/ip rules, introspection and metrics.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { hostVethName } from '../../src/core/cni/names.ts';
 import type { AddReply } from '../../src/core/protocol/index.ts';
@@ -57,8 +58,8 @@ test('a pod takes an address and the pool attaches a second ENI to stay one ENI 
   const eni = node.model.state.networkInterfaces.get(second?.eniId ?? '');
   assert.equal(eni?.description, `aws-K8S-${node.instance.instanceId}`);
   assert.equal(eni?.tags.get('node.k8s.amazonaws.com/instance_id'), node.instance.instanceId);
-  assert.equal(eni?.attachment?.deleteOnTermination, true);
   await waitFor('the daemon to set up eth1 and pool its addresses', async () => (await introspectedEnis())['0']?.TotalIPs === 10, 30_000);
+  assert.equal(eni?.attachment?.deleteOnTermination, true, 'set right after the attach, before the ENI is pooled');
 });
 
 type EnisView = Record<string, { TotalIPs: number; AssignedIPs: number; ENIs: Record<string, { DeviceNumber: number; RouteTableID: number }> }>;
@@ -116,4 +117,13 @@ test('after kill -9 and a restart every assignment is still there and no address
   }
   const ec2Addresses = new Set(ec2View().flatMap((eni) => eni.secondaries));
   for (const address of taken) assert.ok(ec2Addresses.has(address), `${address} is not on the node's ENIs in EC2`);
+});
+
+test('SIGTERM stops the daemon cleanly: exit code 0, plugin socket removed, EC2 state untouched', async () => {
+  const enisBefore = ec2View();
+  const started = Date.now();
+  assert.equal(await node.terminateDaemon(), 0);
+  assert.ok(Date.now() - started < 10_000, 'stopped within the pod termination grace period (10 s)');
+  assert.equal(existsSync(node.socketPath), false);
+  assert.deepEqual(ec2View(), enisBefore, 'stopping releases nothing: the next start restores the node');
 });

@@ -35,6 +35,8 @@ export interface LabNode {
   startDaemon(env?: Record<string, string>): Promise<void>;
   /** SIGKILLs the daemon (no cleanup at all, like a crash or an OOM kill). */
   killDaemon(): Promise<void>;
+  /** Sends SIGTERM, as kubelet does, and resolves with the exit code. */
+  terminateDaemon(): Promise<number | null>;
   /** Runs a command inside the node's namespace. */
   exec(command: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   add(pod: string): Promise<AddReply>;
@@ -112,6 +114,13 @@ export async function startLabNode(options: { instanceType?: string } = {}): Pro
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
+    },
+    async terminateDaemon() {
+      const child = daemon;
+      if (child === undefined || child.exitCode !== null) return child?.exitCode ?? null;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      return exited;
     },
     add: (pod) => call<AddReply>(PROTOCOL_PATHS.add, podRequest(pod)),
     del: (pod) => call<DelReply>(PROTOCOL_PATHS.del, { ...podRequest(pod), cause: 'PodDeleted' }),

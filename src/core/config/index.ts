@@ -22,3 +22,4 @@ export type { Env } from './env-reader.ts';
 export { parseGoAtoi, parseGoBool, parseGoIntBase0 } from './go-strconv.ts';
 export { DAEMON_DEFAULTS, parseDaemonConfig } from './parse-daemon-config.ts';
 export { DEFAULT_CONNMARK, DEFAULT_VETH_PREFIX, MAX_MTU, MIN_MTU_BY_FAMILY } from './read-network-settings.ts';
+export { parseEnvFile } from './env-file.ts';
