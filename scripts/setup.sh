@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   iptables        # SNAT / CONNMARK rules
   nftables        # the lab's security groups and connmark on nf_tables
   busybox-static  # pod and instance userland in the lab (ping, wget, nc, httpd)
+  containernetworking-plugins  # reference CNI plugins (ptp, host-local, portmap): baseline and chaining tests
   jq
   ca-certificates
 )
