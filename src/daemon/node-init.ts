@@ -1,13 +1,14 @@
 /**
- * Upstream's `nodeInit`, in its order: identity and interfaces from IMDS, the instance and its ENIs from
- * EC2 (the truth for what the node holds), limits and targets, host network (primary MTU, SNAT with the
- * VPC CIDRs from IMDS), tags and host setup of every managed ENI, the datastore from EC2's view, the node
- * rules, the checkpoint restore, and the PD toggle cleanup.
+ * Upstream's `nodeInit`, in its order, but with the checkpoint read and checked first: identity and
+ * interfaces from IMDS, the instance and its ENIs from EC2 (the truth for what the node holds), limits and
+ * targets, host network (primary MTU, SNAT with the VPC CIDRs from IMDS), tags and host setup of every
+ * managed ENI, the datastore from EC2's view, the node rules, the checkpoint restore (with the pod rules
+ * normalised), and the PD toggle cleanup.
  */
 import { Datastore } from '../core/datastore/index.ts';
 import type { Ec2Instance } from '../ports/ec2-api.ts';
 import type { ImdsIdentity, ImdsInterface } from '../ports/imds.ts';
-import { releaseInactiveUnit, restoreAssignments } from './checkpoint-restore.ts';
+import { readStartCheckpoint, releaseInactiveUnit, restoreAssignments } from './checkpoint-restore.ts';
 import { NodeState } from './daemon-runtime.ts';
 import type { DaemonRuntime, NodeFacts } from './daemon-runtime.ts';
 import { addEniToDatastore } from './eni-blocks.ts';
@@ -79,6 +80,8 @@ async function nodeFacts(runtime: DaemonRuntime, node: { identity: ImdsIdentity;
 
 /** Builds the node state as upstream's nodeInit does; throws (the daemon refuses to start) on any failure. */
 export async function initializeNode(runtime: DaemonRuntime, maxPods: number | undefined): Promise<NodeState> {
+  // An unusable checkpoint stops the daemon before it changes anything on the node or in EC2.
+  const checkpoint = await readStartCheckpoint(runtime);
   const node = await readNode(runtime);
   const facts = await nodeFacts(runtime, node, maxPods);
   const vpcCidrs = node.interfaces.find((entry) => sameMac(entry.mac, facts.primaryMac))?.vpcCidrs ?? [];
@@ -96,7 +99,7 @@ export async function initializeNode(runtime: DaemonRuntime, maxPods: number | u
     await state.queue.run(() => addEniToDatastore(state, eni, eni.ec2Blocks, nowMs));
   }
   await applyNodeRules(runtime, state);
-  await restoreAssignments(runtime, state);
+  await restoreAssignments(runtime, state, checkpoint);
   await releaseInactiveUnit(runtime, state);
   return state;
 }

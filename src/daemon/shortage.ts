@@ -54,7 +54,8 @@ export function diagnoseShortage(runtime: DaemonRuntime, state: NodeState, exhau
   const wantsGrowth = growth.action !== undefined;
   const stuck = (failure: Failure): Shortage => ({ failure, stuck: true, wantsGrowth, coolingEndsAtMs });
   if (exhausted.stats.totalIps >= facts.maxPods || growth.blockedBy === 'max-pods') {
-    return stuck(failure('max-pods', `the node holds ${exhausted.stats.totalIps} addresses, its max pods is ${facts.maxPods}`, { maxPods: facts.maxPods }));
+    const held = exhausted.stats.totalIps;
+    return stuck(failure('max-pods', `warm pool empty, max pods ${facts.maxPods} reached on ${facts.instanceType} (${held} addresses held)`, { instanceType: facts.instanceType, maxPods: facts.maxPods }));
   }
   const backoff = state.growth.backoff(nowMs);
   if (backoff !== undefined) {

@@ -54,6 +54,14 @@ export interface NodeNetwork {
   applyNodeRules(input: NodeRulesInput): Promise<void>;
   /** Removes the plugin's rules of one pod address (`to` at 512, `from` at 1536), e.g. for a pod gone during a restart. */
   removePodRules(podIp: string): Promise<void>;
+  /**
+   * Makes the plugin's rules of one pod address exactly `to <ip>/32 lookup main prio 512` and, unless
+   * `routeTableId` is main (254), `from <ip>/32 lookup <routeTableId> prio 1536`, once each: missing ones
+   * added, duplicates and other `to <ip>` 512 / `from <ip>` 1536 rules (another table) deleted. Upstream
+   * ipamd's restore-time `UpdateRuleListBySrc`, which only de-duplicates, extended to recreate lost rules.
+   * Throws for an invalid address, `RangeError` for a table that is not an integer 1..2^32-1.
+   */
+  ensurePodRules(podIp: string, routeTableId: number): Promise<void>;
   /** Names of the node's network interfaces (to tell which pod veths still exist). */
   linkNames(): Promise<readonly string[]>;
   /** `nftables` when `iptables --version` does not say `legacy` (as upstream decides), else `iptables`. */

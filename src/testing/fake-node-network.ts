@@ -1,14 +1,23 @@
 /**
  * A `NodeNetwork` for tests: it changes nothing on the host and records the desired state it was asked to
- * converge to (primary MTU, secondary ENIs, SNAT settings, node rules, removed pod rules). Link names are
- * under the test's control, so a test can say which pod veths exist; failures can be injected.
+ * converge to (primary MTU, secondary ENIs, SNAT settings, node rules, removed pod rules). Link names and the
+ * pods' ip rules (priorities 512 and 1536) are under the test's control, so a test can say which pod veths
+ * and rules exist; failures can be injected.
  */
-import type { ConnmarkBackend, NodeRulesInput } from '../core/node-network/index.ts';
-import { LinkNotFoundError, planNodeRules, formatIpRule } from '../core/node-network/index.ts';
+import type { ConnmarkBackend, IpRule, NodeRulesInput } from '../core/node-network/index.ts';
+import { formatIpRule, hostCidr, isPodRule, LinkNotFoundError, MAIN_TABLE, planNodeRules, RULE_PRIORITY } from '../core/node-network/index.ts';
 import type { NodeNetwork, PrimaryEniSetup, SecondaryEniSetup, SnatSettings } from '../ports/node-network.ts';
 
 /** Names of the methods a failure can be injected into. */
-export type FakeNodeNetworkMethod = 'setupPrimaryEni' | 'setupSecondaryEni' | 'applySnat' | 'applyNodeRules' | 'removePodRules' | 'linkNames';
+export type FakeNodeNetworkMethod = 'setupPrimaryEni' | 'setupSecondaryEni' | 'applySnat' | 'applyNodeRules' | 'removePodRules' | 'ensurePodRules' | 'linkNames';
+
+/** The rules `ensurePodRules` converges one pod address to: `to` main at 512, `from` its ENI's table at 1536 off main. */
+function wantedPodRules(podIp: string, routeTableId: number): IpRule[] {
+  if (!Number.isInteger(routeTableId) || routeTableId < 1 || routeTableId > 2 ** 32 - 1) throw new RangeError(`route table must be an integer 1..4294967295: current value is ${routeTableId}`);
+  const host = hostCidr(podIp);
+  const toPod: IpRule = { priority: RULE_PRIORITY.toPod, to: host, table: MAIN_TABLE };
+  return routeTableId === MAIN_TABLE ? [toPod] : [toPod, { priority: RULE_PRIORITY.fromPod, from: host, table: routeTableId }];
+}
 
 /** Records what the daemon asked for. */
 export class FakeNodeNetwork implements NodeNetwork {
@@ -23,6 +32,8 @@ export class FakeNodeNetwork implements NodeNetwork {
   nodeRules: NodeRulesInput | undefined;
   /** Pod addresses whose rules were removed, in order. */
   readonly removedPodRules: string[] = [];
+  /** The host's rules at 512 and 1536 (the plugin's, per pod address), in order; duplicates allowed, as on old kernels. */
+  readonly podRules: IpRule[] = [];
   /** Every method call, in order (`setupSecondaryEni 0a:...`), for tests of ordering. */
   readonly calls: string[] = [];
   readonly #links = new Set<string>(['lo', 'eth0']);
@@ -46,6 +57,16 @@ export class FakeNodeNetwork implements NodeNetwork {
     const queued = this.#failures.get(method) ?? [];
     queued.push(error);
     this.#failures.set(method, queued);
+  }
+
+  /** Adds a pod rule as the plugin (or anything else) would, duplicates included. */
+  addPodRule(rule: IpRule): void {
+    this.podRules.push(rule);
+  }
+
+  /** The pod rules as `ip rule` texts (`to 10.0.0.9 lookup main prio 512`, ...), in order. */
+  podRuleTexts(): string[] {
+    return this.podRules.map(formatIpRule);
   }
 
   /** The `ip rule` texts the last node rules input plans (`from 10.0.0.9 lookup 2 prio 32765`, ...). */
@@ -80,6 +101,21 @@ export class FakeNodeNetwork implements NodeNetwork {
   async removePodRules(podIp: string): Promise<void> {
     await this.#enter('removePodRules', podIp);
     this.removedPodRules.push(podIp);
+    this.#keepPodRules((rule) => !isPodRule(rule, podIp));
+  }
+
+  async ensurePodRules(podIp: string, routeTableId: number): Promise<void> {
+    await this.#enter('ensurePodRules', `${podIp} ${routeTableId}`);
+    const wanted = wantedPodRules(podIp, routeTableId).map(formatIpRule);
+    const seen = new Set<string>();
+    this.#keepPodRules((rule) => {
+      if (!isPodRule(rule, podIp)) return true;
+      const text = formatIpRule(rule);
+      const keep = wanted.includes(text) && !seen.has(text);
+      seen.add(text);
+      return keep;
+    });
+    for (const rule of wantedPodRules(podIp, routeTableId)) if (!seen.has(formatIpRule(rule))) this.podRules.push(rule);
   }
 
   async linkNames(): Promise<readonly string[]> {
@@ -89,6 +125,11 @@ export class FakeNodeNetwork implements NodeNetwork {
 
   connmarkBackend(): Promise<ConnmarkBackend> {
     return Promise.resolve(this.backend);
+  }
+
+  #keepPodRules(keep: (rule: IpRule) => boolean): void {
+    const kept = this.podRules.filter(keep);
+    this.podRules.splice(0, this.podRules.length, ...kept);
   }
 
   async #enter(method: FakeNodeNetworkMethod, detail: string): Promise<void> {

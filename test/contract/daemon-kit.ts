@@ -12,13 +12,16 @@ import { HttpImds } from '../../src/adapters/aws/http-imds.ts';
 import { SdkEc2Api } from '../../src/adapters/aws/sdk-ec2-api.ts';
 import { FileCheckpointStore } from '../../src/adapters/linux/file-checkpoint-store.ts';
 import { parseDaemonConfig } from '../../src/core/config/index.ts';
+import type { BackoffPolicy } from '../../src/core/aws/backoff.ts';
 import type { Env } from '../../src/core/config/index.ts';
 import { hostVethName } from '../../src/core/cni/names.ts';
+import { MAIN_TABLE, RULE_PRIORITY, hostCidr } from '../../src/core/node-network/index.ts';
 import type { AddOk, AddReply, AddRequest, DelRequest } from '../../src/core/protocol/index.ts';
 import { PROTOCOL_VERSION } from '../../src/core/protocol/index.ts';
 import { createIpamd } from '../../src/daemon/ipamd.ts';
 import type { Ipamd, IpamdDeps } from '../../src/daemon/ipamd.ts';
 import type { NetworkInterface } from '../../src/lab/ec2/model/state.ts';
+import type { ThrottleOptions } from '../../src/lab/ec2/throttle.ts';
 import { startImdsServer } from '../../src/lab/imds/server.ts';
 import type { ImdsServer } from '../../src/lab/imds/server.ts';
 import type { Logger, LogFields } from '../../src/ports/logger.ts';
@@ -76,6 +79,10 @@ export interface DaemonKitOptions {
   readonly imdsLagMs?: number;
   /** EC2 actions the daemon is not permitted (UnauthorizedOperation); the test's own client may call all. */
   readonly deny?: readonly string[];
+  /** EC2 request-rate buckets of the emulator; default none (no throttling). */
+  readonly throttle?: ThrottleOptions;
+  /** Retries of the daemon's EC2 adapter; default the adapter's own (8 attempts, 200 ms to 20 s). */
+  readonly ec2Retry?: { readonly maxAttempts: number; readonly backoff: BackoffPolicy };
 }
 
 /** The access key id the daemon signs with (the test's own client uses the harness default). */
@@ -106,7 +113,10 @@ export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Starts the emulator, makes a VPC, subnet and instance, and the node's IMDS. */
 export async function startDaemonKit(options: DaemonKitOptions = {}): Promise<DaemonKit> {
-  const emu = await startTestEmulator(options.deny === undefined ? {} : { permissions: { deny: { [DAEMON_ACCESS_KEY_ID]: options.deny } } });
+  const emu = await startTestEmulator({
+    ...(options.deny === undefined ? {} : { permissions: { deny: { [DAEMON_ACCESS_KEY_ID]: options.deny } } }),
+    ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
+  });
   const vpcCidr = options.vpcCidr ?? '10.30.0.0/16';
   const { vpcId, subnetIds } = await newNetwork(emu, vpcCidr, [{ cidr: options.subnetCidr ?? '10.30.0.0/20' }]);
   const subnetId = subnetIds[0] ?? '';
@@ -118,7 +128,7 @@ export async function startDaemonKit(options: DaemonKitOptions = {}): Promise<Da
   const clock = new OffsetClock();
   const logger = new MemoryLogger();
   const daemonClient = ec2For(emu.url, DAEMON_ACCESS_KEY_ID);
-  const ec2 = new SdkEc2Api({ client: daemonClient });
+  const ec2 = new SdkEc2Api({ client: daemonClient, ...options.ec2Retry });
   const httpImds = new HttpImds({ baseUrl: imds.url, maxAttempts: 2 });
   const daemons: Ipamd[] = [];
   const track = (ipamd: Ipamd): Ipamd => {
@@ -128,7 +138,7 @@ export async function startDaemonKit(options: DaemonKitOptions = {}): Promise<Da
   return {
     emu, vpcId, subnetId, instanceId, imds, network, store, clock, logger,
     newIpamd: (env = {}, deps = {}) => track(createIpamd({
-      config: parseDaemonConfig(env),
+      config: parseDaemonConfig({ AWS_VPC_K8S_CNI_BACKING_STORE: store.path, ...env }),
       ec2,
       imds: httpImds,
       nodeNetwork: network,
@@ -179,9 +189,13 @@ export function assertAdded(reply: AddReply): AddOk {
   return reply;
 }
 
-/** ADDs a pod and, as the plugin would, creates its host veth. */
+/** ADDs a pod and, as the plugin would, creates its host veth and its ip rules (`from` only off the main table). */
 export async function addPod(kit: DaemonKit, ipamd: Ipamd, name: string): Promise<AddOk> {
   const reply = assertAdded(await ipamd.service.add(addRequest(`c-${name}`, name)));
   kit.network.addLink(hostVethName('eni', { namespace: 'default', name }));
+  for (const { ipv4, routeTableId } of reply.addresses) {
+    kit.network.addPodRule({ priority: RULE_PRIORITY.toPod, to: hostCidr(ipv4), table: MAIN_TABLE });
+    if (routeTableId !== MAIN_TABLE) kit.network.addPodRule({ priority: RULE_PRIORITY.fromPod, from: hostCidr(ipv4), table: routeTableId });
+  }
   return reply;
 }

@@ -262,6 +262,28 @@ describe('LinuxNodeNetwork (real namespaces and packets)', () => {
     assert.ok((await ipRules()).includes('512:\tfrom all to 192.168.1.50 lookup main'));
   });
 
+  test('ensurePodRules() leaves one to-pod rule and, off main, one from-pod rule that takes the pod out of its own ENI', async () => {
+    const rulesOf = async (pattern: RegExp): Promise<string[]> => (await ipRules()).filter((line) => pattern.test(line));
+    await run(NS.node, 'ip rule add from 192.168.1.50/32 lookup 3 prio 1536 && ip rule add from 192.168.1.50/32 to 10.0.0.0/8 lookup 2 prio 1536'
+      + ' && ip rule add to 192.168.1.50/32 lookup 5 prio 512 && ip rule add to 192.168.1.62/32 lookup main prio 512');
+    try {
+      await nodeNetwork().ensurePodRules('192.168.1.50', 2);
+      assert.deepEqual(await rulesOf(/192\.168\.1\.(50|62)/), ['512:\tfrom all to 192.168.1.50 lookup main', '512:\tfrom all to 192.168.1.62 lookup main', '1536:\tfrom 192.168.1.50 lookup 2']);
+      const recorder = new RecordingRunner(inNode);
+      await nodeNetwork(recorder).ensurePodRules('192.168.1.50', 2);
+      assert.deepEqual(recorder.commands.filter((command) => !isRead(command)), []);
+      const before = await webPacketsByEni();
+      assert.equal(await sourceSeenBy('192.168.100.10'), '192.168.1.50');
+      const after = await webPacketsByEni();
+      assert.ok(after.eth1 > before.eth1 && after.eth0 === before.eth0, `in-VPC traffic leaves by eth1: ${JSON.stringify([before, after])}`);
+    } finally {
+      // Back on the primary ENI (main table): no from-pod rule.
+      await nodeNetwork().ensurePodRules('192.168.1.50', 254);
+      await nodeNetwork().removePodRules('192.168.1.62');
+    }
+    assert.deepEqual(await rulesOf(/192\.168\.1\.(50|62)/), ['512:\tfrom all to 192.168.1.50 lookup main']);
+  });
+
   test('linkNames() lists the node\'s interfaces, pod veths included', async () => {
     assert.deepEqual([...await nodeNetwork().linkNames()].sort(), ['eni0a1b2c3d4e5', 'eth0', 'eth1', 'lo']);
   });

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { IpRule } from '../../core/node-network/index.ts';
 import { planNodeRules, planSecondaryEni } from '../../core/node-network/index.ts';
 import type { SecondaryEniState } from './node-network-commands.ts';
-import { nodeRuleCommands, podRuleCommands, secondaryEniCommands } from './node-network-commands.ts';
+import { ensurePodRuleCommands, nodeRuleCommands, planPodRules, podRuleCommands, secondaryEniCommands } from './node-network-commands.ts';
 import type { RuleState } from './node-network-iproute.ts';
 
 const plan = planSecondaryEni({ interfaceName: 'eth1', deviceNumber: 1, primaryIp: '192.168.1.20', subnetCidr: '192.168.0.0/19', mtu: 9001 });
@@ -106,5 +106,55 @@ describe('podRuleCommands()', () => {
       'rule del from 192.168.1.50 lookup 2 prio 1536',
       'rule del from 192.168.1.50 to 10.0.0.0/8 lookup 2 prio 1536',
     ]);
+  });
+});
+
+describe('ensurePodRuleCommands()', () => {
+  const others = [
+    rule({ priority: 512, to: '192.168.1.51/32', table: 254 }),
+    rule({ priority: 1536, from: '192.168.1.51/32', table: 3 }),
+    rule({ priority: 32765, from: '192.168.1.50/32', table: 2 }),
+    { priority: 1536, rule: undefined },
+  ];
+
+  test('ensurePodRuleCommands() adds the to-pod rule and, off the main table, the from-pod rule', () => {
+    assert.deepEqual(ensurePodRuleCommands(others, '192.168.1.50', 2), [
+      'rule add to 192.168.1.50 lookup main prio 512',
+      'rule add from 192.168.1.50 lookup 2 prio 1536',
+    ]);
+    assert.deepEqual(ensurePodRuleCommands(others, '192.168.1.50', 254), ['rule add to 192.168.1.50 lookup main prio 512']);
+  });
+
+  test('ensurePodRuleCommands() gives nothing when the rules are in place once', () => {
+    const current = [...others, ...planPodRules('192.168.1.50', 2).map(rule)];
+    assert.deepEqual(ensurePodRuleCommands(current, '192.168.1.50', 2), []);
+  });
+
+  test('ensurePodRuleCommands() deletes repeats, other tables and other selectors of that address only', () => {
+    const current = [
+      ...others,
+      rule({ priority: 512, to: '192.168.1.50/32', table: 254 }),
+      rule({ priority: 512, to: '192.168.1.50/32', table: 254 }),
+      rule({ priority: 512, to: '192.168.1.50/32', table: 7 }),
+      rule({ priority: 1536, from: '192.168.1.50/32', table: 3 }),
+      rule({ priority: 1536, from: '192.168.1.50/32', to: '10.0.0.0/8', table: 2 }),
+    ];
+    assert.deepEqual(ensurePodRuleCommands(current, '192.168.1.50', 2), [
+      'rule del to 192.168.1.50 lookup main prio 512',
+      'rule del to 192.168.1.50 lookup 7 prio 512',
+      'rule del from 192.168.1.50 lookup 3 prio 1536',
+      'rule del from 192.168.1.50 to 10.0.0.0/8 lookup 2 prio 1536',
+      'rule add from 192.168.1.50 lookup 2 prio 1536',
+    ]);
+  });
+
+  test('ensurePodRuleCommands() on the main table deletes every from-pod rule of the address', () => {
+    const current = [rule({ priority: 512, to: '192.168.1.50/32', table: 254 }), rule({ priority: 1536, from: '192.168.1.50/32', table: 254 })];
+    assert.deepEqual(ensurePodRuleCommands(current, '192.168.1.50', 254), ['rule del from 192.168.1.50 lookup main prio 1536']);
+  });
+
+  test('planPodRules() refuses a bad table or address', () => {
+    for (const table of [0, -1, 1.5, 2 ** 32]) assert.throws(() => planPodRules('192.168.1.50', table), { name: 'RangeError', message: new RegExp(`current value is ${table}`) });
+    assert.throws(() => planPodRules('192.168.1', 2), { name: 'SyntaxError' });
   });
 });

@@ -3,7 +3,7 @@
  * state already matches, so repeating a setup changes nothing.
  */
 import type { IpRule, RouteSpec, SecondaryEniPlan } from '../../core/node-network/index.ts';
-import { formatIpRule, formatRoute, isPodRule } from '../../core/node-network/index.ts';
+import { formatIpRule, formatRoute, hostCidr, isPodRule, MAIN_TABLE, RULE_PRIORITY } from '../../core/node-network/index.ts';
 import type { LinkState, RouteState, RuleState } from './node-network-iproute.ts';
 
 /** What the host has now for one secondary ENI. */
@@ -61,6 +61,39 @@ export function nodeRuleCommands(current: readonly RuleState[], planned: readonl
 /** Commands deleting every `to <ip>` rule at 512 and `from <ip>` rule at 1536. */
 export function podRuleCommands(current: readonly RuleState[], podIp: string): string[] {
   return current.flatMap(({ rule }) => (rule !== undefined && isPodRule(rule, podIp) ? [`rule del ${formatIpRule(rule)}`] : []));
+}
+
+/** Largest route table id the kernel accepts. */
+const MAX_TABLE_ID = 2 ** 32 - 1;
+
+/**
+ * The plugin's rules of one pod address: `to <ip> lookup main prio 512`, and `from <ip> lookup <table> prio
+ * 1536` for an address on a secondary ENI (table other than main). Throws for a bad address, `RangeError` for a bad table.
+ */
+export function planPodRules(podIp: string, routeTableId: number): IpRule[] {
+  if (!Number.isInteger(routeTableId) || routeTableId < 1 || routeTableId > MAX_TABLE_ID) {
+    throw new RangeError(`Cannot plan the rules of pod address ${podIp}: route table must be an integer 1..${MAX_TABLE_ID}: current value is ${routeTableId}`);
+  }
+  const host = hostCidr(podIp);
+  const toPod: IpRule = { priority: RULE_PRIORITY.toPod, to: host, table: MAIN_TABLE };
+  return routeTableId === MAIN_TABLE ? [toPod] : [toPod, { priority: RULE_PRIORITY.fromPod, from: host, table: routeTableId }];
+}
+
+/**
+ * Commands that make the pod rules of one address (`to <ip>` at 512, `from <ip>` at 1536) exactly
+ * {@link planPodRules}: others (another table, extra selectors) and repeats deleted, missing ones added.
+ */
+export function ensurePodRuleCommands(current: readonly RuleState[], podIp: string, routeTableId: number): string[] {
+  const planned = planPodRules(podIp, routeTableId).map(formatIpRule);
+  const seen = new Set<string>();
+  const deletes: string[] = [];
+  for (const { rule } of current) {
+    if (rule === undefined || !isPodRule(rule, podIp)) continue;
+    const key = formatIpRule(rule);
+    if (!planned.includes(key) || seen.has(key)) deletes.push(`rule del ${key}`);
+    seen.add(key);
+  }
+  return [...deletes, ...planned.filter((key) => !seen.has(key)).map((key) => `rule add ${key}`)];
 }
 
 function hasRule(rules: readonly RuleState[], wanted: IpRule): boolean {

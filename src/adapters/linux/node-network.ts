@@ -9,7 +9,7 @@ import { applyIptablesPlan, DEFAULT_IPTABLES_COMMANDS } from './iptables-snat.ts
 import type { IptablesVersion } from './iptables-version.ts';
 import { parseIptablesVersion } from './iptables-version.ts';
 import { applyNftConnmark } from './nft-connmark.ts';
-import { nodeRuleCommands, podRuleCommands, secondaryEniCommands } from './node-network-commands.ts';
+import { ensurePodRuleCommands, nodeRuleCommands, podRuleCommands, secondaryEniCommands } from './node-network-commands.ts';
 import type { LinkState, RouteState, RuleState } from './node-network-iproute.ts';
 import { parseLinks, parseRoutes, parseRules } from './node-network-iproute.ts';
 
@@ -102,6 +102,13 @@ export class LinuxNodeNetwork implements NodeNetwork {
   removePodRules(podIp: string): Promise<void> {
     return this.#serial(async () => {
       await this.#batch(podRuleCommands(await this.#rules(), podIp));
+    });
+  }
+
+  /** Converges the 512 and 1536 rules of one pod address (see `ensurePodRuleCommands`); no command when in place. */
+  ensurePodRules(podIp: string, routeTableId: number): Promise<void> {
+    return this.#serial(async () => {
+      await this.#batch(ensurePodRuleCommands(await this.#rules(), podIp, routeTableId));
     });
   }
 
