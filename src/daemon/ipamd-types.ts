@@ -12,6 +12,7 @@ import type { Ec2Api } from '../ports/ec2-api.ts';
 import type { Imds } from '../ports/imds.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { NodeNetwork } from '../ports/node-network.ts';
+import type { PoolGauges as MetricsPoolGauges } from './metrics.ts';
 
 /** Waits `ms`; should settle early (resolve or reject) when `signal` aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -83,26 +84,8 @@ export interface IpamdDeps {
   readonly maxPods?: number;
 }
 
-/**
- * Pool sizes for gauges (`awscni_eni_max`, `awscni_ip_max`, `awscni_eni_allocated`, ...); a superset of
- * `PoolGauges` of metrics.ts, so it can be passed to `recordPool` as is.
- */
-export interface PoolGauges {
-  /** ENIs in the datastore (`awscni_eni_allocated`). */
-  readonly enis: number;
-  readonly totalIps: number;
-  readonly assignedIps: number;
-  readonly ipv4Prefixes: number;
-  /** Free addresses: total minus assigned, cooling ones included. */
-  readonly idleIps: number;
-  /** Assigned addresses per ENI (`awscni_assigned_ip_per_eni`). */
-  readonly assignedPerEni: Readonly<Record<string, number>>;
-  /** Assigned addresses per block (`awscni_assigned_ip_per_cidr`). */
-  readonly assignedPerCidr: Readonly<Record<string, number>>;
-  /** ENIs the daemon may use: max ENIs less unmanaged ones (`awscni_eni_max`). */
-  readonly eniMax: number;
-  /** Addresses those ENIs can hold (`awscni_ip_max`). */
-  readonly ipMax: number;
+/** Pool sizes for the gauges of metrics.ts, plus the max pods the pool grows to. */
+export interface PoolGauges extends MetricsPoolGauges {
   readonly maxPods: number;
 }
 

@@ -58,7 +58,7 @@ function observeEverything(metrics: DaemonMetrics): void {
   awscni.podEniErrors.inc({ fn: 'getTrunkENI' });
   metrics.observeEc2Call('AssignPrivateIpAddresses', 'RequestLimitExceeded', 120);
   awscni.awsUtilsErrors.inc({ fn: 'cleanUpLeakedENIs', error: 'InvalidNetworkInterfaceID.NotFound' });
-  metrics.recordPool({ enis: 2, totalIps: 10, assignedIps: 3, ipv4Prefixes: 0, idleIps: 7, assignedPerEni: { 'eni-1': 3 }, assignedPerCidr: { '10.0.1.7/32': 1 } });
+  metrics.recordPool({ enis: 2, totalIps: 10, assignedIps: 3, ipv4Prefixes: 0, idleIps: 7, assignedPerEni: { 'eni-1': 3 }, assignedPerCidr: { '10.0.1.7/32': 1 }, eniMax: 3, ipMax: 15 });
   awscni.forceRemovedEnis.inc();
   awscni.forceRemovedIps.inc();
   awscni.unrecoveredCheckpointEntries.inc();
@@ -134,8 +134,8 @@ test('DaemonMetrics.startAction() counts an action in progress until it ends, on
 
 test('DaemonMetrics.recordPool() replaces per-ENI and per-CIDR series, dropping vanished ones', async () => {
   const metrics = createDaemonMetrics({ defaultMetrics: false });
-  metrics.recordPool({ enis: 2, totalIps: 6, assignedIps: 2, ipv4Prefixes: 0, idleIps: 4, assignedPerEni: { 'eni-a': 1, 'eni-b': 1 }, assignedPerCidr: { '10.0.1.7/32': 1, '10.0.2.9/32': 1 } });
-  metrics.recordPool({ enis: 1, totalIps: 3, assignedIps: 1, ipv4Prefixes: 0, idleIps: 2, assignedPerEni: { 'eni-a': 1 }, assignedPerCidr: { '10.0.1.7/32': 1 } });
+  metrics.recordPool({ enis: 2, totalIps: 6, assignedIps: 2, ipv4Prefixes: 0, idleIps: 4, assignedPerEni: { 'eni-a': 1, 'eni-b': 1 }, assignedPerCidr: { '10.0.1.7/32': 1, '10.0.2.9/32': 1 }, eniMax: 3, ipMax: 15 });
+  metrics.recordPool({ enis: 1, totalIps: 3, assignedIps: 1, ipv4Prefixes: 0, idleIps: 2, assignedPerEni: { 'eni-a': 1 }, assignedPerCidr: { '10.0.1.7/32': 1 }, eniMax: 2, ipMax: 10 });
   const text = await metrics.registry.metrics();
   assert.match(text, /^awscni_assigned_ip_per_eni\{eni="eni-a"\} 1$/m);
   assert.doesNotMatch(text, /eni-b/);
@@ -143,6 +143,8 @@ test('DaemonMetrics.recordPool() replaces per-ENI and per-CIDR series, dropping 
   assert.match(text, /^awscni_eni_allocated 1$/m);
   assert.match(text, /^awscni_total_ip_addresses 3$/m);
   assert.match(text, /^vpcnet_idle_ips 2$/m);
+  assert.match(text, /^awscni_eni_max 2$/m);
+  assert.match(text, /^awscni_ip_max 10$/m);
 });
 
 test('startMetricsServer() serves /metrics in the Prometheus text format and 404 elsewhere', async () => {

@@ -46,6 +46,10 @@ export interface PoolGauges {
   readonly assignedPerEni: Readonly<Record<string, number>>;
   /** Assigned addresses per block (`10.0.1.7/32`, `10.0.2.16/28`). */
   readonly assignedPerCidr: Readonly<Record<string, number>>;
+  /** ENIs the daemon may use: max ENIs less unmanaged ones (`awscni_eni_max`). */
+  readonly eniMax: number;
+  /** Addresses those ENIs can hold (`awscni_ip_max`). */
+  readonly ipMax: number;
 }
 
 /** All metrics of the daemon and the registry that `/metrics` serves. */
@@ -150,6 +154,8 @@ function startAction(awscni: AwsCniMetrics, action: IpamdAction): () => void {
 
 function recordPool(awscni: AwsCniMetrics, vpcnet: VpcnetMetrics, pool: PoolGauges): void {
   awscni.enisAllocated.set(pool.enis);
+  awscni.enisMax.set(pool.eniMax);
+  awscni.ipsMax.set(pool.ipMax);
   awscni.totalIpAddresses.set(pool.totalIps);
   awscni.assignedIpAddresses.set(pool.assignedIps);
   awscni.totalIpv4Prefixes.set(pool.ipv4Prefixes);

@@ -77,6 +77,8 @@ test('introspection and metrics inside the node show the ENIs and addresses', as
   const metrics = await curl('http://127.0.0.1:61678/metrics');
   assert.match(metrics, /^awscni_assigned_ip_addresses 1$/m);
   assert.match(metrics, /^awscni_eni_allocated 2$/m);
+  assert.match(metrics, /^awscni_eni_max 3$/m, 'a t3.medium attaches 3 ENIs');
+  assert.match(metrics, /^awscni_ip_max 15$/m, '5 pod addresses on each of them');
   assert.match(metrics, /^awscni_ec2api_req_count\{fn="AssignPrivateIpAddresses"\} [1-9]/m);
 });
 
