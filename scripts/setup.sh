@@ -13,6 +13,8 @@ DEBIAN_PACKAGES=(
   nftables        # the lab's security groups and connmark on nf_tables
   busybox-static  # pod and instance userland in the lab (ping, wget, nc, httpd)
   containernetworking-plugins  # reference CNI plugins (ptp, host-local, portmap): baseline and chaining tests
+  containerd      # real CRI runtime driving the plugin (test/clients)
+  runc            # OCI runtime for containerd (crun refuses the hybrid cgroup setup)
   jq
   ca-certificates
 )
