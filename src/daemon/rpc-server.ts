@@ -10,7 +10,7 @@ import { PROTOCOL_PATHS, PROTOCOL_VERSION } from '../core/protocol/index.ts';
 import type { Logger, LogFields } from '../ports/logger.ts';
 import { closeServer, listenOn, removeSocketFile } from './http-listen.ts';
 import type { DaemonMetrics } from './metrics.ts';
-import { readBody } from './read-body.ts';
+import { readBody } from '../adapters/http/read-body.ts';
 import type { Exchange, ExchangeContext, IpamdService } from './rpc-exchange.ts';
 import { exchangeAdd, exchangeDel, exchangeStatus, failure, messageOf, rejectedExchange } from './rpc-exchange.ts';
 
@@ -144,7 +144,8 @@ async function exchangeFor(state: ServerState, request: IncomingMessage): Promis
   if (body.kind === 'timeout') {
     return { ...rejectedExchange(operation, failure('bad-request', `Invalid request: the body was not received within ${state.requestTimeoutMs} ms`), where), status: 408 };
   }
-  return operation === 'ADD' ? exchangeAdd(state.exchange, body.text) : exchangeDel(state.exchange, body.text);
+  const text = body.body.toString('utf8');
+  return operation === 'ADD' ? exchangeAdd(state.exchange, text) : exchangeDel(state.exchange, text);
 }
 
 /** While stopping: `daemon-unavailable` for ADD and DEL, not ready for STATUS. */

@@ -6,7 +6,7 @@ import type { ActionTable } from './action.ts';
 import type { Ec2Reply, Ec2Service } from './dispatch.ts';
 import { dispatch, errorReply } from './dispatch.ts';
 import { Ec2ApiError } from './errors.ts';
-import { readBody } from './http-body.ts';
+import { readBody } from '../../adapters/http/read-body.ts';
 import type { Ec2Model } from './model/model.ts';
 import type { PermissionPolicy } from './permissions.ts';
 import type { ThrottleOptions } from './throttle.ts';
