@@ -2,33 +2,20 @@
  * The daemon's resolved dependencies (defaults filled in, EC2 observed), and the node state that `init`
  * builds and every part of the daemon shares.
  */
-import type { DaemonConfig } from '../core/config/index.ts';
 import type { Datastore } from '../core/datastore/index.ts';
 import { serializeCheckpoint } from '../core/datastore/index.ts';
 import type { InstanceLimits } from '../core/limits/instance-limits.ts';
 import type { PoolMode } from '../core/limits/max-pods.ts';
 import type { PoolSnapshot, PoolTargets } from '../core/warm-pool/index.ts';
-import type { CheckpointStore } from '../ports/checkpoint-store.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { Ec2Api } from '../ports/ec2-api.ts';
-import type { Imds } from '../ports/imds.ts';
-import type { Logger } from '../ports/logger.ts';
-import type { NodeNetwork } from '../ports/node-network.ts';
 import { GrowthMemory } from './growth-memory.ts';
-import type { IpamdObserver, Sleep } from './ipamd-types.ts';
+import type { IpamdDeps, IpamdObserver } from './ipamd-types.ts';
 import { MutationQueue } from './mutation-queue.ts';
 
-/** The dependencies every part of the daemon uses. */
-export interface DaemonRuntime {
-  readonly config: DaemonConfig;
-  /** Observed: every call reaches `observer.ec2Call`. */
-  readonly ec2: Ec2Api;
-  readonly imds: Imds;
-  readonly nodeNetwork: NodeNetwork;
-  readonly checkpointStore: CheckpointStore;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly sleep: Sleep;
+/**
+ * The dependencies every part of the daemon uses: `IpamdDeps` with its defaults filled in. `ec2` is
+ * observed: every call reaches `observer.ec2Call`.
+ */
+export interface DaemonRuntime extends Omit<IpamdDeps, 'random' | 'observer' | 'addWaitMs' | 'imdsWaitMs' | 'maxPods'> {
   readonly random: () => number;
   readonly observer: IpamdObserver;
   readonly addWaitMs: number;
