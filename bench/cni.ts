@@ -17,8 +17,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCni } from '../scripts/build-cni.ts';
-import type { Conflist, RuntimeConf } from '../test/netns/cni-driver.ts';
-import { CniDriver, PluginFailedError } from '../test/netns/cni-driver.ts';
+import type { Conflist, RuntimeConf } from '../src/lab/cluster/cni-driver.ts';
+import { CniDriver, PluginFailedError } from '../src/lab/cluster/cni-driver.ts';
 import { addNamespace, buildNodeTopology, deleteNamespaces, FakeIpamdService, host, startFakeDaemon, uniquePrefix } from '../test/netns/cni-kit.ts';
 
 const SEQUENTIAL_PODS = Number(process.argv[2] ?? 40);

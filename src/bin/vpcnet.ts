@@ -12,7 +12,11 @@ const stopped = new Promise<void>((resolve) => {
 
 try {
   let exitCode = 0;
-  await buildProgram({ output, stopped, setExitCode: (code) => { exitCode = code; } }).parseAsync(process.argv);
+  const context = {
+    output, stopped, setExitCode: (code: number) => { exitCode = code; },
+    labHomeDir: process.env.VPCNET_LAB_HOME, selfCommand: [process.execPath, import.meta.filename],
+  };
+  await buildProgram(context).parseAsync(process.argv);
   process.exit(exitCode);
 } catch (error) {
   // Commander has already printed its own usage errors and help.

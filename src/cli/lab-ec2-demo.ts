@@ -27,13 +27,13 @@ async function showImds(output: Output, imdsUrl: string, path: string): Promise<
 }
 
 /**
- * `vpcnet lab demo`: builds the default VPC in the emulated AWS and replays, with the real AWS CLI, what
+ * `vpcnet lab ec2-demo`: builds the default VPC in the emulated AWS and replays, with the real AWS CLI, what
  * ipamd does on a node (create, attach and fill ENIs) until AWS's per-instance limits stop it.
  */
-export async function runLabDemo(output: Output): Promise<void> {
+export async function runLabEc2Demo(output: Output): Promise<void> {
   const emulator = await startEmulator({ latency: LATENCY_PROFILES.fast, throttle: true });
   try {
-    output.out(`vpcnet lab demo: emulated EC2 API at ${emulator.endpoint} (region ${emulator.model.region})`);
+    output.out(`vpcnet lab ec2-demo: emulated EC2 API at ${emulator.endpoint} (region ${emulator.model.region})`);
     output.out(`The commands below are the real AWS CLI v2, run as \`aws --endpoint-url ${emulator.endpoint} ...\` with lab credentials.`);
     output.out('Building an EKS-style VPC through the EC2 API: VPC, internet gateway, 3 public subnets, 3 t3.medium nodes');
     const built = await createDefaultVpc(emulator.ec2);

@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runLabDemo } from './lab-demo.ts';
+import { addLabCommands } from './lab-commands.ts';
+import { runLabEc2Demo } from './lab-ec2-demo.ts';
 import { runLabEc2 } from './lab-ec2.ts';
 import { DEFAULT_IMDS_ENDPOINT, MAX_PODS_DESCRIPTION, MAX_PODS_HELP_AFTER, runMaxPods } from './max-pods.ts';
 import type { MaxPodsCliOptions } from './max-pods.ts';
 import type { Output } from './output.ts';
+import { DEFAULT_LAB_HOME } from '../lab/cluster/lab-home.ts';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -18,6 +20,10 @@ export interface CliContext {
   readonly stopped: Promise<void>;
   /** Records the exit code of a command that fails without throwing (default: leave it at 0). */
   readonly setExitCode?: (code: number) => void;
+  /** The lab home directory (`VPCNET_LAB_HOME`, default /var/run/vpcnet-lab). */
+  readonly labHomeDir?: string;
+  /** How to run this CLI again, for the lab's background process: `[node, src/bin/vpcnet.ts]`. */
+  readonly selfCommand?: readonly string[];
 }
 
 /** Builds the `vpcnet` command tree. */
@@ -25,14 +31,16 @@ export function buildProgram(context: CliContext): Command {
   const program = new Command('vpcnet')
     .description('VPC-native pod networking for Kubernetes on AWS, and a local VPC lab')
     .showHelpAfterError()
+    .enablePositionalOptions()
     // Throw instead of exiting, so commands run in-process (tests) and only bin/ decides the exit code.
     .exitOverride()
     .configureOutput({ writeOut: (s) => context.output.out(s.trimEnd()), writeErr: (s) => context.output.err(s.trimEnd()) });
 
-  const lab = program.command('lab').description('the local VPC lab: an emulated AWS on this machine');
-  lab.command('demo')
+  const lab = program.command('lab').description('the local VPC lab: an EKS-style cluster on this machine, with an emulated AWS');
+  addLabCommands(lab, { ...context, labHomeDir: context.labHomeDir ?? DEFAULT_LAB_HOME, selfCommand: context.selfCommand ?? [] });
+  lab.command('ec2-demo')
     .description('build the default VPC in the emulated AWS and show, with the real AWS CLI, what ipamd does on a node')
-    .action(() => runLabDemo(context.output));
+    .action(() => runLabEc2Demo(context.output));
   lab.command('ec2')
     .description('serve the emulated EC2 API and IMDS (with a default VPC and 3 instances) in the foreground until Ctrl-C')
     .option('--host <address>', 'address to listen on', '127.0.0.1')

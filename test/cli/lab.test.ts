@@ -9,9 +9,9 @@ function capture(): Output & { text(): string } {
   return { out: (t) => lines.push(t), err: (t) => lines.push(t), text: () => lines.join('\n') };
 }
 
-test('vpcnet lab demo builds the default VPC and shows AWS limits through the real AWS CLI', async () => {
+test('vpcnet lab ec2-demo builds the default VPC and shows AWS limits through the real AWS CLI', async () => {
   const output = capture();
-  await buildProgram({ output, stopped: new Promise(() => undefined) }).parseAsync(['node', 'vpcnet', 'lab', 'demo']);
+  await buildProgram({ output, stopped: new Promise(() => undefined) }).parseAsync(['node', 'vpcnet', 'lab', 'ec2-demo']);
   const text = output.text();
   assert.match(text, /vpcnet-lab-node-1 +i-[0-9a-f]{17} +t3\.medium +us-west-2a +private 192\.168\.\d+\.\d+ +public 198\.51\.100\.\d+/);
   assert.match(text, /\|\s+us-west-2c\|\s+subnet-[0-9a-f]{17}\s+\|\s+192\.168\.64\.0\/19\s+\|\s+8186 \|/, 'describe-subnets table from the AWS CLI');

@@ -15,8 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hostVethName } from '../../src/core/cni/index.ts';
 import type { RpcServer } from '../../src/daemon/rpc-server.ts';
 import { buildCni } from '../../scripts/build-cni.ts';
-import type { Conflist, RuntimeConf } from './cni-driver.ts';
-import { CniDriver } from './cni-driver.ts';
+import type { Conflist, RuntimeConf } from '../../src/lab/cluster/cni-driver.ts';
+import { CniDriver } from '../../src/lab/cluster/cni-driver.ts';
 import { addNamespace, buildNodeTopology, deleteNamespaces, FakeIpamdService, host, inNs, nodeStateFor, startFakeDaemon, uniquePrefix } from './cni-kit.ts';
 
 const prefix = uniquePrefix('c');

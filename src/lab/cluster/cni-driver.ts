@@ -48,14 +48,28 @@ export class PluginFailedError extends Error {
   }
 }
 
+/** The PATH plugins get unless told otherwise (containerd passes its own environment on). */
+export const DEFAULT_PLUGIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Where a driver finds plugins and where they run. */
+export interface CniDriverOptions {
+  readonly binDirs: readonly string[];
+  /** The network namespace file the plugins run in (the node's host namespace). */
+  readonly hostNetns: string;
+  /** The environment the runtime passes on besides `CNI_*` (default: PATH only). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Runs the plugins of conflists from `binDirs`, inside the network namespace file `hostNetns`. */
 export class CniDriver {
   readonly #binDirs: readonly string[];
   readonly #hostNetns: string;
+  readonly #env: Readonly<Record<string, string>>;
 
-  constructor(options: { binDirs: readonly string[]; hostNetns: string }) {
+  constructor(options: CniDriverOptions) {
     this.#binDirs = options.binDirs;
     this.#hostNetns = options.hostNetns;
+    this.#env = options.env ?? { PATH: DEFAULT_PLUGIN_PATH };
   }
 
   /** The executable for plugin `type` (first match in the bin dirs). */
@@ -67,7 +81,7 @@ export class CniDriver {
 
   /** Runs one plugin once with `command`; resolves whatever its exit code. */
   exec(type: string, command: string, stdin: string, runtime?: RuntimeConf): Promise<PluginRun> {
-    const env: Record<string, string> = { CNI_COMMAND: command, CNI_PATH: this.#binDirs.join(':'), PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
+    const env: Record<string, string> = { ...this.#env, CNI_COMMAND: command, CNI_PATH: this.#binDirs.join(':') };
     if (runtime !== undefined) Object.assign(env, { CNI_CONTAINERID: runtime.containerId, CNI_NETNS: runtime.netns, CNI_IFNAME: runtime.ifName, CNI_ARGS: runtime.args });
     const started = performance.now();
     return new Promise((resolve) => {
