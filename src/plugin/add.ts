@@ -5,7 +5,7 @@
  * the daemon and rebuilds the same datapath.
  */
 import { existsSync } from 'node:fs';
-import { buildPodResult } from '../core/cni/add-result.ts';
+import { buildPodResult, resultEncodingFor } from '../core/cni/add-result.ts';
 import { CNI_ERROR_CODES, CniError } from '../core/cni/cni-error.ts';
 import { cniErrorFromReason, daemonUnreachable, describePod } from '../core/cni/daemon-errors.ts';
 import { containerIfName, hostVethName } from '../core/cni/names.ts';
@@ -42,6 +42,7 @@ function planPod(context: CommandContext, addresses: readonly PodAddress[]): Pod
       hostVeth: hostVethName(conf.vethPrefix, pod, index),
       containerIf: containerIfName(invocation.ifName, index),
       hostMac: randomMac(deps.random(6)),
+      podMac: randomMac(deps.random(6)),
       address,
     })),
   };
@@ -106,6 +107,8 @@ export async function cmdAdd(context: CommandContext): Promise<string> {
     vethPrefix: conf.vethPrefix,
     addresses: reply.addresses,
     hostMacs: plan.interfaces.map((entry) => entry.hostMac),
+    encoding: resultEncodingFor(invocation.args.pod),
+    podMacs: plan.interfaces.map((entry) => entry.podMac),
     mtu: conf.mtu,
   });
   log.info('Pod network set up', { ...podFields(invocation), hostVeth: plan.interfaces[0]?.hostVeth });

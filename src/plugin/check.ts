@@ -1,7 +1,9 @@
 /**
  * CHECK: the pod's datapath, as `prevResult` records it, must still be in place: the host veth (up), the
  * host /32 route and rules, and inside the pod the address, the gateway and default routes and the permanent
- * neighbour entry pointing at the host veth's MAC. Anything missing fails CHECK with the list.
+ * neighbour entry pointing at the host veth's MAC. Anything missing fails CHECK with the list. A result in
+ * the `standard` encoding (runtimes outside Kubernetes) records no route table: the secondary-ENI "from"
+ * rule is then not checked (the decoded addresses carry the main table).
  */
 import { CNI_ERROR_CODES, CniError } from '../core/cni/cni-error.ts';
 import { describePod } from '../core/cni/daemon-errors.ts';

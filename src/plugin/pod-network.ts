@@ -1,7 +1,8 @@
 /**
  * The pod datapath of the Amazon VPC CNI (`driver.go SetupPodNetwork`), as `ip` batches:
  *
- * host:  veth <hostVeth> (random locally administered MAC) <-> <ifName> in the pod, MTU from the config;
+ * host:  veth <hostVeth> <-> <ifName> in the pod (both with random locally administered MACs: the pod's is
+ *        known without asking the kernel, for results that report it), MTU from the config;
  *        <pod ip>/32 dev <hostVeth> scope link (main); rule to <pod ip>/32 lookup main prio 512;
  *        rule from <pod ip>/32 lookup <ENI table> prio 1536 when the address is on a secondary ENI.
  * pod:   <ip>/32 on <ifName>; 169.254.1.1/32 dev <ifName> scope link; default via 169.254.1.1; a permanent
@@ -27,6 +28,8 @@ export interface PodInterfacePlan {
   readonly containerIf: string;
   /** The host veth's MAC, also the pod's permanent neighbour entry for its gateway. */
   readonly hostMac: string;
+  /** The container interface's MAC. */
+  readonly podMac: string;
   readonly address: PodAddress;
 }
 
@@ -68,10 +71,10 @@ export function usesEniTable(address: PodAddress): boolean {
 }
 
 function hostLines(plan: PodNetworkPlan): BatchLine[] {
-  return plan.interfaces.flatMap(({ hostVeth, containerIf, hostMac, address }) => [
+  return plan.interfaces.flatMap(({ hostVeth, containerIf, hostMac, podMac, address }) => [
     // A veth left by an earlier ADD of this pod goes first; its pod end goes with it.
     { command: `link del ${hostVeth}`, tolerate: 'missing' },
-    { command: `link add ${hostVeth} mtu ${plan.mtu} address ${hostMac} type veth peer name ${containerIf} mtu ${plan.mtu} netns ${plan.netns}` },
+    { command: `link add ${hostVeth} mtu ${plan.mtu} address ${hostMac} type veth peer name ${containerIf} address ${podMac} mtu ${plan.mtu} netns ${plan.netns}` },
     { command: `link set ${hostVeth} up` },
     { command: `route replace ${address.ipv4}/32 dev ${hostVeth} scope link` },
     { command: `rule add to ${address.ipv4}/32 lookup main prio ${RULE_PRIORITY.toPod}`, tolerate: 'exists' },

@@ -6,7 +6,8 @@ import { after, test } from 'node:test';
 import { dummyInterfaceName, hostVethName } from '../core/cni/names.ts';
 import type { AddReply, AddRequest, DelReply, DelRequest, StatusReply } from '../core/protocol/protocol.ts';
 import { PROTOCOL_VERSION } from '../core/protocol/protocol.ts';
-import type { CommandResult, CommandRunner } from '../ports/command-runner.ts';
+import { PODMAN_ADD_ENV } from '../core/cni/cni-fixtures.test-support.ts';
+import type { CommandResult, CommandRunner, RunOptions } from '../ports/command-runner.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LogTarget, PluginDeps, PluginIpamd } from './plugin-deps.ts';
 import { runCni } from './run-cni.ts';
@@ -50,9 +51,18 @@ class ExitRunner implements CommandRunner {
   }
 }
 
+/** Succeeds at everything and keeps each command's arguments and stdin (the `ip -batch` lines). */
+class RecordingRunner implements CommandRunner {
+  readonly commands: string[] = [];
+  run(file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult> {
+    this.commands.push([file, ...args].join(' '), ...(options?.input ?? '').split('\n').filter((line) => line !== ''));
+    return Promise.resolve({ code: 0, stdout: '', stderr: '' });
+  }
+}
+
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function setup(options: { runner?: CommandRunner; logTargets?: LogTarget[] } = {}): { ipamd: FakeIpamd; runner: CommandRunner; deps: PluginDeps } {
+function setup(options: { runner?: CommandRunner; logTargets?: LogTarget[]; random?: (size: number) => Uint8Array } = {}): { ipamd: FakeIpamd; runner: CommandRunner; deps: PluginDeps } {
   const ipamd = new FakeIpamd();
   const runner = options.runner ?? new ExitRunner(0);
   const deps: PluginDeps = {
@@ -62,7 +72,7 @@ function setup(options: { runner?: CommandRunner; logTargets?: LogTarget[] } = {
       options.logTargets?.push(target);
       return silent;
     },
-    random: (size) => new Uint8Array(size).fill(0xab),
+    random: options.random ?? ((size) => new Uint8Array(size).fill(0xab)),
     defaultLogFile: join(dir, 'default.log'),
     delTimeoutMs: 200,
   };
@@ -214,4 +224,26 @@ test('runCni() ADD prints its result in the config version, appended to a previo
   ]);
   assert.deepEqual(result.ips, [{ address: '192.0.2.1/32', interface: 0 }, { address: '10.0.2.7/32', gateway: '169.254.1.1', interface: 2 }]);
   assert.deepEqual(result.dns, { nameservers: ['10.0.0.2'] });
+});
+
+test('runCni() under podman reports the veths\' real MACs and tears down from that result without the daemon', async () => {
+  let calls = 0;
+  const runner = new RecordingRunner();
+  const { deps, ipamd } = setup({ runner, random: (size) => new Uint8Array(size).fill(0x10 + calls++) });
+  const podman = (command: string): Record<string, string> => ({ ...PODMAN_ADD_ENV, CNI_COMMAND: command, CNI_NETNS: netns });
+  const added = await runCni({ env: podman('ADD'), stdin: conf() }, deps);
+  assert.equal(added.exitCode, 0, added.stdout);
+  const result = JSON.parse(added.stdout) as { interfaces: unknown[] };
+  const pod = { namespace: '', name: 'web' };
+  assert.deepEqual(result.interfaces, [
+    { name: hostVethName('eni', pod), mac: '12:10:10:10:10:10' },
+    { name: 'eth0', mac: '12:11:11:11:11:11', sandbox: netns },
+    { name: dummyInterfaceName(pod), mac: '0' },
+  ]);
+  assert.ok(runner.commands.some((line) => line.includes(`address 12:10:10:10:10:10 type veth peer name eth0 address 12:11:11:11:11:11 `)), runner.commands.join('\n'));
+  ipamd.delReply = new Error('connect ECONNREFUSED');
+  const deleted = await runCni({ env: podman('DEL'), stdin: conf({ prevResult: result }) }, deps);
+  assert.deepEqual(deleted, { stdout: '', exitCode: 0 });
+  assert.ok(runner.commands.includes('route del 10.0.1.5/32 scope link'), 'host route removed from prevResult');
+  assert.ok(runner.commands.includes('rule del to 10.0.1.5/32 lookup main prio 512'), 'host rule removed from prevResult');
 });

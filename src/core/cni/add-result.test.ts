@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildAddResult, buildPodResult, podGateway } from './add-result.ts';
+import { buildAddResult, buildPodResult, podGateway, resultEncodingFor } from './add-result.ts';
 import type { AddResultInput } from './add-result.ts';
-import { UPSTREAM_RESULT_0_4_0 } from './cni-fixtures.test-support.ts';
+import { parseCniArgs } from './cni-args.ts';
+import { CRI_ADD_ENV, PODMAN_ADD_ENV, UPSTREAM_RESULT_0_4_0 } from './cni-fixtures.test-support.ts';
 
 const NETNS = '/var/run/netns/cni-4a1b2c3d-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
 const POD = { namespace: 'default', name: 'web-1' };
@@ -88,6 +89,47 @@ test('buildAddResult() refuses an empty or malformed assignment', () => {
   assert.throws(() => buildAddResult(input({ addresses: [{ ipv4: '10.0.0', deviceNumber: 0, routeTableId: 254 }] })), SyntaxError);
   assert.throws(() => buildAddResult(input({ addresses: [{ ipv4: '10.0.0.1', deviceNumber: -1, routeTableId: 254 }] })), RangeError);
   assert.throws(() => buildAddResult(input({ addresses: [{ ipv4: '10.0.0.1', deviceNumber: 1, routeTableId: 2.5 }] })), RangeError);
+});
+
+test('resultEncodingFor() keeps upstream\'s encoding for Kubernetes pods, real MACs for other runtimes', () => {
+  const table: Array<[string, 'upstream' | 'standard']> = [
+    [CRI_ADD_ENV.CNI_ARGS ?? '', 'upstream'],
+    ['IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-1', 'upstream'],
+    ['K8S_POD_INFRA_CONTAINER_ID=abc;K8S_POD_NAME=web-1', 'upstream'],
+    [PODMAN_ADD_ENV.CNI_ARGS ?? '', 'standard'],
+    ['', 'standard'],
+  ];
+  for (const [args, encoding] of table) assert.equal(resultEncodingFor(parseCniArgs(args).pod), encoding, args);
+});
+
+/** Go's `net.ParseMAC` for the 6-byte forms podman meets (colon or dash separated). */
+const GO_PARSABLE_MAC = /^[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}$/;
+
+test('buildAddResult() in the standard encoding puts real MACs wherever there is a sandbox (podman parses them)', () => {
+  const macs = { hostMacs: ['0a:58:a9:fe:01:01', '0a:58:a9:fe:01:02'], podMacs: ['0e:11:22:33:44:55', '0e:11:22:33:44:66'] };
+  const pod = { namespace: '', name: 'web' };
+  const addresses = [{ ipv4: '10.0.1.9', deviceNumber: 1, routeTableId: 2 }, { ipv4: '10.0.2.7', deviceNumber: 2, routeTableId: 3 }];
+  const result = buildAddResult(input({ cniVersion: '1.0.0', pod, addresses, encoding: 'standard', ...macs }));
+  assert.deepEqual(result.interfaces, [
+    { name: 'enie7008ae5742', mac: '0a:58:a9:fe:01:01' },
+    { name: 'eth0', mac: '0e:11:22:33:44:55', sandbox: NETNS },
+    { name: 'enicd8c4273601', mac: '0a:58:a9:fe:01:02' },
+    { name: 'mNicIf1', mac: '0e:11:22:33:44:66', sandbox: NETNS },
+    { name: 'dummye7008ae5742', mac: '0' },
+  ]);
+  assert.deepEqual(result.ips, [
+    { interface: 1, address: '10.0.1.9/32', gateway: '169.254.1.1' },
+    { interface: 3, address: '10.0.2.7/32', gateway: '169.254.1.2' },
+  ]);
+  for (const entry of result.interfaces as Array<{ mac?: string; sandbox?: string }>) {
+    if (entry.sandbox !== undefined) assert.match(entry.mac ?? '', GO_PARSABLE_MAC);
+  }
+});
+
+test('buildAddResult() in the upstream encoding ignores pod MACs; the standard one refuses to go without them', () => {
+  const upstream = buildPodResult(input({ podMacs: ['0e:11:22:33:44:55'] }));
+  assert.deepEqual(upstream.interfaces.map((entry) => entry.mac), [undefined, '2', '0']);
+  assert.throws(() => buildPodResult(input({ encoding: 'standard' })), /needs the MAC of container interface 0/);
 });
 
 test('podGateway() is 169.254.1.<index+1>', () => {

@@ -12,6 +12,7 @@ test('decodeDelInfo() reads the Amazon VPC CNI v1.20+ result: table from the con
     kind: 'pod',
     vlanId: 0,
     addresses: [{ ipv4: '192.168.17.42', deviceNumber: 1, routeTableId: 2 }],
+    routeTables: 'recorded',
   });
 });
 
@@ -32,8 +33,30 @@ test('decodeDelInfo() reads back what buildAddResult() wrote, in every version',
   const addresses = [{ ipv4: '10.0.1.9', deviceNumber: 2, routeTableId: 3 }, { ipv4: '10.0.9.1', deviceNumber: 1, routeTableId: 10101 }];
   for (const cniVersion of ['0.3.1', '0.4.0', '1.0.0', '1.1.0'] as const) {
     const prevResult = buildAddResult({ cniVersion, netns: NETNS, ifName: 'eth0', pod: POD, vethPrefix: 'eni', addresses, hostMacs: ['0a:00:00:00:00:01', '0a:00:00:00:00:02'], mtu: 9001 });
-    assert.deepEqual(decodeDelInfo({ prevResult, ifName: 'eth0', pod: POD }), { kind: 'pod', vlanId: 0, addresses }, cniVersion);
+    assert.deepEqual(decodeDelInfo({ prevResult, ifName: 'eth0', pod: POD }), { kind: 'pod', vlanId: 0, addresses, routeTables: 'recorded' }, cniVersion);
   }
+});
+
+test('decodeDelInfo() reads back the standard encoding (podman): the addresses, with the route tables unknown', () => {
+  const pod = { namespace: '', name: 'web' };
+  const addresses = [{ ipv4: '10.0.2.7', deviceNumber: 1, routeTableId: 2 }, { ipv4: '10.0.9.1', deviceNumber: 2, routeTableId: 3 }];
+  const macs = { hostMacs: ['0a:00:00:00:00:01', '0a:00:00:00:00:02'], podMacs: ['0e:00:00:00:00:01', '0e:00:00:00:00:02'] };
+  const placeholders = [{ ipv4: '10.0.2.7', deviceNumber: 0, routeTableId: 254 }, { ipv4: '10.0.9.1', deviceNumber: 0, routeTableId: 254 }];
+  for (const cniVersion of ['0.3.1', '0.4.0', '1.0.0', '1.1.0'] as const) {
+    const prevResult = buildAddResult({ cniVersion, netns: NETNS, ifName: 'eth0', pod, vethPrefix: 'eni', addresses, encoding: 'standard', ...macs });
+    assert.deepEqual(decodeDelInfo({ prevResult, ifName: 'eth0', pod }), { kind: 'pod', vlanId: 0, addresses: placeholders, routeTables: 'unknown' }, cniVersion);
+  }
+});
+
+test('decodeDelInfo() reads the standard encoding as libcni caches it for podman, with or without the pod name', () => {
+  const prevResult = {
+    cniVersion: '1.0.0',
+    interfaces: [{ name: 'enie7008ae5742', mac: '5e:6a:1b:2c:3d:4e' }, { name: 'eth0', mac: '7a:01:02:03:04:05', sandbox: '/run/netns/netns-2b1c' }, { name: 'dummye7008ae5742', mac: '0' }],
+    ips: [{ interface: 1, address: '10.0.1.21/32', gateway: '169.254.1.1' }],
+  };
+  const expected = { kind: 'pod', vlanId: 0, addresses: [{ ipv4: '10.0.1.21', deviceNumber: 0, routeTableId: 254 }], routeTables: 'unknown' };
+  assert.deepEqual(decodeDelInfo({ prevResult, ifName: 'eth0', pod: { namespace: '', name: 'web' } }), expected);
+  assert.deepEqual(decodeDelInfo({ prevResult, ifName: 'eth0' }), expected);
 });
 
 test('decodeDelInfo() reads an upstream security-groups-for-pods (branch ENI) result', () => {
@@ -47,6 +70,7 @@ test('decodeDelInfo() reads an upstream security-groups-for-pods (branch ENI) re
     kind: 'branch-eni',
     vlanId: 7,
     addresses: [{ ipv4: '10.0.3.3', deviceNumber: -1, routeTableId: 107 }],
+    routeTables: 'recorded',
   });
 });
 

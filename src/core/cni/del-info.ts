@@ -6,7 +6,10 @@
  *   the first address. Results older than upstream v1.20 carry nothing else, so the route table comes from
  *   the device number (device 0 = main table 254, device d = table d+1);
  * - each container entry (`ifName`, then `mNicIf<i>`): `mac` = its route table id (v1.20+), and the one
- *   address whose `interface` points at it.
+ *   address whose `interface` points at it;
+ * - a result in the `standard` encoding (runtimes outside Kubernetes): a dummy entry without `sandbox` and
+ *   real MACs on the container entries. It records the addresses but no route table or device number
+ *   (`routeTables: 'unknown'`): DEL needs only the addresses to tear the pod down.
  * Anything unreadable yields less, never an error: DEL must not fail because of an old or odd result.
  */
 import { isIpv4 } from '../ip/index.ts';
@@ -39,6 +42,11 @@ export interface DelInfo {
    * VLAN id + 100, as upstream's branch ENI path uses.
    */
   readonly addresses: readonly PodAddress[];
+  /**
+   * `unknown` when the result does not record them (the `standard` encoding): the addresses then carry
+   * device 0 and the main table as stand-ins, which are right only for addresses on the primary ENI.
+   */
+  readonly routeTables: 'recorded' | 'unknown';
 }
 
 const MAIN_TABLE = 254;
@@ -80,21 +88,34 @@ function addressOf(result: CniResult, interfaceIndex: number): string | undefine
   return address !== undefined && isIpv4(address) ? address : undefined;
 }
 
-function podAddresses(result: CniResult, ifName: string, firstDevice: number): PodAddress[] {
+interface DecodedAddresses {
+  readonly addresses: PodAddress[];
+  readonly tablesKnown: boolean;
+}
+
+/** `firstDevice` undefined: the dummy recorded none (the `standard` encoding). */
+function podAddresses(result: CniResult, ifName: string, firstDevice: number | undefined): DecodedAddresses {
   // Upstream counts (interfaces - dummy) / 2 host+container pairs; names that are missing are skipped.
   const pairs = Math.max(1, Math.floor((result.interfaces.length - 1) / 2));
   const addresses: PodAddress[] = [];
+  let tablesKnown = true;
   for (let index = 0; index < pairs; index++) {
     const position = result.interfaces.findIndex((entry) => entry.name === containerIfName(ifName, index));
     const ipv4 = addressOf(result, position);
     if (position < 0 || ipv4 === undefined) continue;
-    const fallbackTable = routeTableForDevice(firstDevice);
-    // A non-numeric mac (a chained plugin that sets real MACs, e.g. tuning) falls back to the device's table.
+    const fallbackTable = firstDevice === undefined ? undefined : routeTableForDevice(firstDevice);
+    // A non-numeric mac (a real MAC: the standard encoding, or a chained plugin such as tuning) falls back to
+    // the device's table.
     const table = parseGoAtoi(result.interfaces[position]?.mac ?? '') ?? fallbackTable;
-    const deviceNumber = index === 0 ? firstDevice : deviceForRouteTable(table);
+    if (table === undefined) {
+      tablesKnown = false;
+      addresses.push({ ipv4, deviceNumber: 0, routeTableId: MAIN_TABLE });
+      continue;
+    }
+    const deviceNumber = index === 0 && firstDevice !== undefined ? firstDevice : deviceForRouteTable(table);
     addresses.push({ ipv4, deviceNumber, routeTableId: table });
   }
-  return addresses;
+  return { addresses, tablesKnown };
 }
 
 function branchAddresses(result: CniResult, ifName: string, vlanId: number): PodAddress[] {
@@ -114,10 +135,12 @@ export function decodeDelInfo(query: DelInfoQuery): DelInfo | undefined {
   if (vlanId === undefined || vlanId < 0) return undefined;
   if (vlanId !== 0) {
     const addresses = branchAddresses(result, query.ifName, vlanId);
-    return addresses.length > 0 ? { kind: 'branch-eni', vlanId, addresses } : undefined;
+    return addresses.length > 0 ? { kind: 'branch-eni', vlanId, addresses, routeTables: 'recorded' } : undefined;
   }
-  const firstDevice = parseGoAtoi(dummy.sandbox ?? '');
-  if (firstDevice === undefined || firstDevice < 0) return undefined;
-  const addresses = podAddresses(result, query.ifName, firstDevice);
-  return addresses.length > 0 ? { kind: 'pod', vlanId: 0, addresses } : undefined;
+  const recordsDevice = dummy.sandbox !== undefined && dummy.sandbox !== '';
+  const firstDevice = recordsDevice ? parseGoAtoi(dummy.sandbox ?? '') : undefined;
+  if (recordsDevice && (firstDevice === undefined || firstDevice < 0)) return undefined;
+  const { addresses, tablesKnown } = podAddresses(result, query.ifName, firstDevice);
+  if (addresses.length === 0) return undefined;
+  return { kind: 'pod', vlanId: 0, addresses, routeTables: tablesKnown ? 'recorded' : 'unknown' };
 }

@@ -1,6 +1,6 @@
 /** The CNI plugin's pure core: environment, network config, results, errors and versions (no I/O). */
-export { buildAddResult, buildPodResult, podGateway } from './add-result.ts';
-export type { AddResultInput } from './add-result.ts';
+export { buildAddResult, buildPodResult, podGateway, resultEncodingFor } from './add-result.ts';
+export type { AddResultInput, ResultEncoding } from './add-result.ts';
 export { assertStrictCniArgs, KNOWN_CNI_ARGS, parseCniArgs } from './cni-args.ts';
 export type { CniArgs } from './cni-args.ts';
 export { CNI_COMMANDS, parseCniEnvironment, validateIfName } from './cni-environment.ts';
