@@ -15,6 +15,8 @@ DEBIAN_PACKAGES=(
   containernetworking-plugins  # reference CNI plugins (ptp, host-local, portmap): baseline and chaining tests
   containerd      # real CRI runtime driving the plugin (test/clients)
   runc            # OCI runtime for containerd (crun refuses the hybrid cgroup setup)
+  podman          # real runtime outside Kubernetes driving the plugin through its CNI backend (test/clients)
+  tcpdump         # `vpcnet lab node <node> -- tcpdump`: see that pod traffic crosses the VPC unencapsulated
   jq
   ca-certificates
 )
