@@ -61,7 +61,7 @@ export async function runLabGet(resourceName: string, options: NamespaceOptions 
   const json = options.output === 'json';
   if (options.output !== undefined && !wide && !json) throw new LabCliError(`unable to match a printer suitable for the output format "${options.output}", allowed formats are: json,wide`);
   if (resource === 'nodes') {
-    context.output.out(json ? kubectlJson(nodesJson(view.snapshot.nodes, { region: view.snapshot.region, kernel: release() })).trimEnd() : nodesTable(view.snapshot.nodes, { wide, now, kernel: release() }));
+    context.output.out(json ? kubectlJson(nodesJson(view.snapshot.nodes, { region: view.snapshot.region, kernel: release() })).trimEnd() : nodesTable(view.snapshot.nodes, { wide, now, kernel: release() }).trimEnd());
     return;
   }
   if (resource === 'deployments') {
@@ -71,7 +71,7 @@ export async function runLabGet(resourceName: string, options: NamespaceOptions 
   const pods = view.snapshot.pods.filter((pod) => options.allNamespaces === true || pod.namespace === options.namespace);
   if (json) context.output.out(kubectlJson(podsJson(pods, view.snapshot)).trimEnd());
   else if (pods.length === 0) context.output.out(noResourcesFound(options.allNamespaces === true ? undefined : options.namespace));
-  else context.output.out(podsTable(pods, { wide, allNamespaces: options.allNamespaces === true, now }));
+  else context.output.out(podsTable(pods, { wide, allNamespaces: options.allNamespaces === true, now }).trimEnd());
 }
 
 /** `vpcnet lab describe pod|node <name>`. */
@@ -79,8 +79,8 @@ export async function runLabDescribe(resourceName: string, name: string, options
   const resource = resourceOf(resourceName);
   const view = await labView(context);
   const now = new Date();
-  if (resource === 'nodes') context.output.out(describeNode(view.snapshot, findNode(view.snapshot.nodes, name), now));
-  else if (resource === 'pods') context.output.out(describePod(view.snapshot, findPod(view.snapshot.pods, options.namespace, name), now));
+  if (resource === 'nodes') context.output.out(describeNode(view.snapshot, findNode(view.snapshot.nodes, name), now).trimEnd());
+  else if (resource === 'pods') context.output.out(describePod(view.snapshot, findPod(view.snapshot.pods, options.namespace, name), now).trimEnd());
   else throw new LabCliError('describe supports pods and nodes');
 }
 
