@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { LabApiError, validateName, validateNamespace, validateReplicas } from './api-errors.ts';
-import type { NodeAgent } from './node-agent.ts';
 import type { ClusterSnapshot, LabDeployment, LabEvent, LabNode, LabPod, PodImage } from './objects.ts';
 import { schedulePod } from './scheduler.ts';
 
@@ -19,6 +18,17 @@ function now(): string {
 
 function key(namespace: string, name: string): string {
   return `${namespace}/${name}`;
+}
+
+/** What the control plane needs of a node's agent (NodeAgent; a fake in unit tests). */
+export interface PodRunner {
+  readonly node: LabNode;
+  /** Starts the pod's sandbox in the background (the pod goes ContainerCreating, then Running). */
+  runPod(pod: LabPod): void;
+  /** Removes the pod's sandbox; resolves when it is gone. */
+  removePod(pod: LabPod): Promise<void>;
+  /** Stops taking work. */
+  close(): void;
 }
 
 /** What a new pod is. */
@@ -41,7 +51,7 @@ export interface DeploymentRequest extends PodRequest {
 export class ControlPlane {
   readonly clusterName: string;
   readonly region: string;
-  readonly #agents = new Map<string, NodeAgent>();
+  readonly #agents = new Map<string, PodRunner>();
   readonly #pods = new Map<string, LabPod>();
   readonly #deployments = new Map<string, LabDeployment>();
   readonly #events: LabEvent[] = [];
@@ -54,7 +64,7 @@ export class ControlPlane {
   }
 
   /** Registers a ready node and its host-network system pods (aws-node, kube-proxy). */
-  addNode(agent: NodeAgent): void {
+  addNode(agent: PodRunner): void {
     const node = agent.node;
     this.#agents.set(node.name, agent);
     for (const app of ['aws-node', 'kube-proxy']) {
