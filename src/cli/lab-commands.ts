@@ -75,9 +75,19 @@ function addCommands(lab: Command, context: LabCliContext): void {
     .action(async (argv: string[]) => attach(await awsCommand(context, argv)));
 }
 
+const LAB_HELP_AFTER = `
+A first session (as root):
+  vpcnet lab up                                   the default cluster: 3 × t3.medium, one per AZ
+  vpcnet lab create deployment web --image httpd --replicas 3
+  vpcnet lab get pods -o wide
+  vpcnet lab exec <pod> -- ping -c 1 <another pod's IP>
+  vpcnet lab node <node> -- ip route
+  vpcnet lab down
+The lab's files live in $VPCNET_LAB_HOME (default /var/run/vpcnet-lab).`;
+
 /** Adds every `vpcnet lab ...` command that works on a lab cluster. */
 export function addLabCommands(lab: Command, context: LabCliContext): void {
-  lab.enablePositionalOptions();
+  lab.enablePositionalOptions().addHelpText('after', LAB_HELP_AFTER);
   addLifecycle(lab, context);
   addKubectl(lab, context);
   addCommands(lab, context);

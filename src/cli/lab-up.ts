@@ -88,8 +88,9 @@ export async function runLabUp(options: LabUpOptions, context: LabCliContext): P
   if (process.getuid?.() !== 0) throw new LabCliError('the lab needs root (network namespaces, veth pairs, nftables): run it as root');
   await refuseRunningLab(home, context);
   context.output.out(`Bringing up cluster "${spec.name}" in ${spec.region}: ${spec.nodeGroups.map((g) => `${g.desiredCapacity} × ${g.instanceType}`).join(', ')} over ${spec.zones.join(', ')}`);
-  const cni = options.cni ?? (await ensureCniExecutable()).path;
-  context.output.out(`  ✓ vpcnet-cni executable ${cni}`);
+  const ensured = options.cni === undefined ? await ensureCniExecutable() : { path: options.cni, built: false };
+  context.output.out(`  ✓ vpcnet-cni executable ${ensured.path}${ensured.built ? ' (built from the sources now)' : ''}`);
+  const cni = ensured.path;
   await mkdir(home.dir, { recursive: true, mode: 0o700 });
   const log = await open(home.log, 'w');
   const labId = newLabId();
