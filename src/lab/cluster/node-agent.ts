@@ -107,8 +107,12 @@ export class NodeAgent {
     const sandbox = this.#sandboxes.get(key(pod));
     if (sandbox === undefined) return;
     this.#sandboxes.delete(key(pod));
-    const problem = await removeSandbox(this.#context, pod, sandbox);
-    if (problem !== undefined) this.#reporter.event(pod, { type: 'Warning', reason: 'FailedKillPod', message: `CNI DEL failed (the pod is removed anyway): ${problem}` });
+    try {
+      const problem = await removeSandbox(this.#context, pod, sandbox);
+      if (problem !== undefined) this.#reporter.event(pod, { type: 'Warning', reason: 'FailedKillPod', message: `CNI DEL failed (the pod is removed anyway): ${problem}` });
+    } catch (error) {
+      this.#reporter.event(pod, { type: 'Warning', reason: 'FailedKillPod', message: `could not remove the sandbox ${sandbox.netns}: ${describeError(error)}` });
+    }
   }
 }
 
