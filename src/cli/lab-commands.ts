@@ -2,14 +2,15 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { POD_IMAGES } from '../lab/cluster/objects.ts';
 import type { PodImage } from '../lab/cluster/objects.ts';
-import { runLabDemo } from './lab-demo.ts';
-import { runLabDown } from './lab-down.ts';
-import { awsCommand, nodeCommand, podCommand, runAttached } from './lab-exec.ts';
 import type { LabCliContext } from './lab-context.ts';
-import { runLabCreateDeployment, runLabDelete, runLabDescribe, runLabGet, runLabRun, runLabScale } from './lab-kube.ts';
-import { runLabStatus } from './lab-status.ts';
+import type { LabCommand } from './lab-exec.ts';
 import type { LabUpOptions } from './lab-up.ts';
-import { runLabSupervise, runLabUp } from './lab-up.ts';
+
+// Commands load their modules when they run: the lab's runtime (AWS SDK, emulator, fabric) costs about a
+// second of start-up that `get` or `exec` should not pay.
+const upModule = () => import('./lab-up.ts');
+const kubeModule = () => import('./lab-kube.ts');
+const execModule = () => import('./lab-exec.ts');
 
 function parseCount(value: string): number {
   const count = Number(value);
@@ -27,52 +28,52 @@ const upOptions = (command: Command): Command => command
 
 function addLifecycle(lab: Command, context: LabCliContext): void {
   upOptions(lab.command('up').description('bring up an EKS-style cluster: emulated EC2 + IMDS, VPC, nodes running vpcnet-ipamd, vpcnet-cni installed'))
-    .action((options: LabUpOptions) => runLabUp(options, context));
+    .action(async (options: LabUpOptions) => (await upModule()).runLabUp(options, context));
   upOptions(lab.command('supervise', { hidden: true }).description('the lab\'s long-running process (started by `lab up`)'))
     .requiredOption('--home <dir>', 'lab home').requiredOption('--lab-id <id>', 'lab id')
-    .action((options: LabUpOptions & { home: string; labId: string; cni: string }) => runLabSupervise(options, context));
+    .action(async (options: LabUpOptions & { home: string; labId: string; cni: string }) => (await upModule()).runLabSupervise(options, context));
   lab.command('down').description('delete every pod (CNI DEL), stop the daemons and remove every namespace and file of the lab')
-    .action(() => runLabDown(context));
+    .action(async () => (await import('./lab-down.ts')).runLabDown(context));
   lab.command('status').description('the running lab: nodes, daemons, pods, the EC2 API endpoint and the internet echo service')
     .addOption(new Option('-o, --output <format>', 'json for scripts').choices(['json']))
-    .action((options: { output?: string }) => runLabStatus(options, context));
+    .action(async (options: { output?: string }) => (await import('./lab-status.ts')).runLabStatus(options, context));
   lab.command('demo').description('bring up the default cluster (unless one is up) and walk through EKS pod networking with real commands')
-    .action(() => runLabDemo(context));
+    .action(async () => (await import('./lab-demo.ts')).runLabDemo(context));
 }
 
 function addKubectl(lab: Command, context: LabCliContext): void {
   lab.command('get').description('list nodes, pods or deployments, like kubectl get').argument('<resource>', 'nodes | pods | deployments')
     .addOption(namespaceOption()).option('-A, --all-namespaces', 'pods of every namespace')
     .addOption(new Option('-o, --output <format>', 'wide or json (Kubernetes object shape)').choices(['wide', 'json']))
-    .action((resource: string, options: { namespace: string; allNamespaces?: boolean; output?: string }) => runLabGet(resource, options, context));
+    .action(async (resource: string, options: { namespace: string; allNamespaces?: boolean; output?: string }) => (await kubeModule()).runLabGet(resource, options, context));
   lab.command('describe').description('a pod or node in detail, with its events').argument('<resource>', 'pod | node').argument('<name>', 'its name (nodes: also the instance id or a unique prefix)')
     .addOption(namespaceOption())
-    .action((resource: string, name: string, options: { namespace: string }) => runLabDescribe(resource, name, options, context));
+    .action(async (resource: string, name: string, options: { namespace: string }) => (await kubeModule()).runLabDescribe(resource, name, options, context));
   lab.command('run').description('start one pod').argument('<name>').addOption(namespaceOption()).addOption(imageOption())
-    .action((name: string, options: { namespace: string; image: PodImage }) => runLabRun(name, options, context));
+    .action(async (name: string, options: { namespace: string; image: PodImage }) => (await kubeModule()).runLabRun(name, options, context));
   const create = lab.command('create').description('create a deployment');
   create.command('deployment').description('a deployment that keeps --replicas pods running').argument('<name>').addOption(namespaceOption()).addOption(imageOption())
     .option('--replicas <n>', 'number of pods', parseCount, 1)
-    .action((name: string, options: { namespace: string; image: PodImage; replicas: number }) => runLabCreateDeployment(name, options, context));
+    .action(async (name: string, options: { namespace: string; image: PodImage; replicas: number }) => (await kubeModule()).runLabCreateDeployment(name, options, context));
   lab.command('scale').description('change a deployment\'s replicas: scale deployment/<name> --replicas N').argument('<target>', 'deployment/<name>').argument('[name]')
     .addOption(namespaceOption()).requiredOption('--replicas <n>', 'the new number of pods', parseCount)
-    .action((target: string, name: string | undefined, options: { namespace: string; replicas: number }) => runLabScale(target, name, options, context));
+    .action(async (target: string, name: string | undefined, options: { namespace: string; replicas: number }) => (await kubeModule()).runLabScale(target, name, options, context));
   lab.command('delete').description('delete a pod or a deployment (and its pods); waits until they are gone').argument('<resource>', 'pod | deployment').argument('<name>')
     .addOption(namespaceOption())
-    .action((resource: string, name: string, options: { namespace: string }) => runLabDelete(resource, name, options, context));
+    .action(async (resource: string, name: string, options: { namespace: string }) => (await kubeModule()).runLabDelete(resource, name, options, context));
 }
 
 function addCommands(lab: Command, context: LabCliContext): void {
-  const attach = async (command: Parameters<typeof runAttached>[0]): Promise<void> => context.setExitCode?.(await runAttached(command));
+  const attach = async (command: LabCommand): Promise<void> => context.setExitCode?.(await (await execModule()).runAttached(command));
   lab.command('exec').description('run a command in a pod (busybox: ping, wget, nc, ip ...): exec <pod> -- <command>').argument('<pod>').argument('<command...>')
     .addOption(namespaceOption()).passThroughOptions()
-    .action(async (pod: string, argv: string[], options: { namespace: string }) => attach(await podCommand(context, { namespace: options.namespace, pod }, argv)));
+    .action(async (pod: string, argv: string[], options: { namespace: string }) => attach(await (await execModule()).podCommand(context, { namespace: options.namespace, pod }, argv)));
   lab.command('node').description('run a command in a node\'s namespace (ip route, ip rule, iptables -t nat -S, curl localhost:61679/v1/enis, tcpdump)')
     .argument('<node>', 'node name, instance id or a unique prefix').argument('<command...>').passThroughOptions()
-    .action(async (node: string, argv: string[]) => attach(await nodeCommand(context, node, argv)));
+    .action(async (node: string, argv: string[]) => attach(await (await execModule()).nodeCommand(context, node, argv)));
   lab.command('aws').description('the AWS CLI against the lab\'s EC2 API: aws ec2 describe-network-interfaces ...').argument('<args...>')
     .allowUnknownOption().passThroughOptions().helpOption(false)
-    .action(async (argv: string[]) => attach(await awsCommand(context, argv)));
+    .action(async (argv: string[]) => attach(await (await execModule()).awsCommand(context, argv)));
 }
 
 const LAB_HELP_AFTER = `

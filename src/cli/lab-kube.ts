@@ -100,7 +100,8 @@ export async function runLabCreateDeployment(name: string, options: { namespace:
 
 /** Splits `deployment/web` (or `deploy/web`) into its name; a bare name is taken as a deployment. */
 export function deploymentName(target: string, second: string | undefined): string {
-  const [kind, name] = target.includes('/') ? target.split('/', 2) : second === undefined ? ['deployment', target] : [target, second];
+  if (target.split('/').length > 2) throw new LabCliError(`arguments in resource/name form may not have more than one slash: "${target}"`);
+  const [kind, name] = target.includes('/') ? target.split('/') : second === undefined ? ['deployment', target] : [target, second];
   if (kind === undefined || name === undefined || name === '' || resourceOf(kind) !== 'deployments') throw new LabCliError(`cannot scale "${target}": the lab scales deployments (deployment/<name>)`);
   return name;
 }

@@ -1,7 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addLabCommands } from './lab-commands.ts';
-import { runLabEc2Demo } from './lab-ec2-demo.ts';
-import { runLabEc2 } from './lab-ec2.ts';
 import { DEFAULT_IMDS_ENDPOINT, MAX_PODS_DESCRIPTION, MAX_PODS_HELP_AFTER, runMaxPods } from './max-pods.ts';
 import type { MaxPodsCliOptions } from './max-pods.ts';
 import type { Output } from './output.ts';
@@ -40,14 +38,14 @@ export function buildProgram(context: CliContext): Command {
   addLabCommands(lab, { ...context, labHomeDir: context.labHomeDir ?? DEFAULT_LAB_HOME, selfCommand: context.selfCommand ?? [] });
   lab.command('ec2-demo')
     .description('build the default VPC in the emulated AWS and show, with the real AWS CLI, what ipamd does on a node')
-    .action(() => runLabEc2Demo(context.output));
+    .action(async () => (await import('./lab-ec2-demo.ts')).runLabEc2Demo(context.output));
   lab.command('ec2')
     .description('serve the emulated EC2 API and IMDS (with a default VPC and 3 instances) in the foreground until Ctrl-C')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'EC2 API port (0 picks a free one)', parsePort, 8788)
     .addOption(new Option('--latency <profile>', 'how slow AWS is: attach delays, API latency, IMDS lag').choices(['fast', 'realistic']).default('realistic'))
     .option('--no-throttle', 'turn off the EC2-like token buckets (RequestLimitExceeded)')
-    .action((options: { host: string; port: number; latency: 'fast' | 'realistic'; throttle: boolean }) => runLabEc2(options, context.output, context.stopped));
+    .action(async (options: { host: string; port: number; latency: 'fast' | 'realistic'; throttle: boolean }) => (await import('./lab-ec2.ts')).runLabEc2(options, context.output, context.stopped));
   program.command('max-pods')
     .description(MAX_PODS_DESCRIPTION)
     .addOption(new Option('--instance-type <type>', 'instance type to calculate max pods for (e.g. m5.large)'))

@@ -55,6 +55,8 @@ export class ControlPlane {
   readonly #pods = new Map<string, LabPod>();
   readonly #deployments = new Map<string, LabDeployment>();
   readonly #events: LabEvent[] = [];
+  /** Removals in progress, so that a second delete of the same pod waits for the same removal. */
+  readonly #removals = new Map<string, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #reconcileQueued = false;
 
@@ -192,8 +194,16 @@ export class ControlPlane {
     return [...this.#pods.values()].filter((pod) => pod.namespace === namespace && pod.owner === owner);
   }
 
-  async #removePod(pod: LabPod): Promise<void> {
-    if (pod.status === 'Terminating') return;
+  #removePod(pod: LabPod): Promise<void> {
+    const id = key(pod.namespace, pod.name);
+    const inProgress = this.#removals.get(id);
+    if (inProgress !== undefined) return inProgress;
+    const removal = this.#doRemovePod(pod).finally(() => this.#removals.delete(id));
+    this.#removals.set(id, removal);
+    return removal;
+  }
+
+  async #doRemovePod(pod: LabPod): Promise<void> {
     const wasScheduled = pod.nodeName !== undefined;
     pod.status = 'Terminating';
     if (wasScheduled) this.podEvent(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${pod.image}` });

@@ -45,7 +45,11 @@ function replicas(body: Record<string, unknown>, fallback?: number): number {
 function part(parts: readonly string[], index: number): string {
   const value = parts[index];
   if (value === undefined) throw new LabApiError(404, 'no such path');
-  return decodeURIComponent(value);
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new LabApiError(400, `"${value}" is not a valid path segment`);
+  }
 }
 
 function routes(options: ControlServerOptions): Map<string, Handler> {
@@ -55,7 +59,10 @@ function routes(options: ControlServerOptions): Map<string, Handler> {
     [`POST ${CONTROL_PATHS.pods}`, (body) => plane.createPod({ namespace: text(body, 'namespace', 'default'), name: text(body, 'name'), image: image(body) })],
     [`DELETE ${CONTROL_PATHS.pods}`, async (_b, parts) => plane.deletePod(part(parts, 0), part(parts, 1))],
     [`POST ${CONTROL_PATHS.deployments}`, (body) => plane.createDeployment({ namespace: text(body, 'namespace', 'default'), name: text(body, 'name'), image: image(body), replicas: replicas(body, 1) })],
-    [`PUT ${CONTROL_PATHS.deployments}`, (body, parts) => plane.scaleDeployment(part(parts, 0), part(parts, 1), replicas(body))],
+    [`PUT ${CONTROL_PATHS.deployments}`, (body, parts) => {
+      if (parts.length !== 3 || parts[2] !== 'scale') throw new LabApiError(404, 'no such path: scale is PUT /v1/deployments/<namespace>/<name>/scale');
+      return plane.scaleDeployment(part(parts, 0), part(parts, 1), replicas(body));
+    }],
     [`DELETE ${CONTROL_PATHS.deployments}`, async (_b, parts) => plane.deleteDeployment(part(parts, 0), part(parts, 1))],
     [`POST ${CONTROL_PATHS.shutdown}`, () => {
       setImmediate(options.onShutdown);
@@ -77,10 +84,15 @@ async function handle(table: Map<string, Handler>, request: IncomingMessage, res
   if (base === undefined || handler === undefined) return send(response, 404, { message: `no route for ${request.method ?? ''} ${path}` });
   const read = await readBody(request, { maxBytes: 64 * 1024, timeoutMs: 5_000 });
   if (read.kind !== 'complete') return send(response, 400, { message: `request body ${read.kind}` });
+  let raw: unknown;
   try {
-    const raw = read.body.length === 0 ? {} : (JSON.parse(read.body.toString('utf8')) as unknown);
+    raw = read.body.length === 0 ? {} : (JSON.parse(read.body.toString('utf8')) as unknown);
+  } catch {
+    return send(response, 400, { message: 'the request body is not JSON' });
+  }
+  try {
     const body = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-    const parts = path.slice(base.length).split('/').filter((p) => p !== '' && p !== 'scale');
+    const parts = path.slice(base.length).split('/').filter((p) => p !== '');
     send(response, 200, await handler(body, parts));
   } catch (error) {
     if (error instanceof LabApiError) return send(response, error.status, { message: error.message });
