@@ -1,18 +1,18 @@
-import { createDefaultVpc } from '../lab/cluster/default-vpc.ts';
+import { createClusterVpc } from '../lab/cluster/cluster-vpc.ts';
+import { DEFAULT_CLUSTER_SPEC } from '../lab/cluster/spec.ts';
 import { startEmulator } from '../lab/emulator.ts';
 import type { RunningEmulator } from '../lab/emulator.ts';
 import { LATENCY_PROFILES } from '../lab/ec2/model/latency.ts';
-import { awsCliEnvironment, describeInstances } from './lab-summary.ts';
+import { AWS_CLI, describeInstances, labAwsCliEnv } from './lab-summary.ts';
 import type { Output } from './output.ts';
 import { runCommand } from './run-command.ts';
 
-const AWS_CLI = '/usr/bin/aws';
 
 /** Runs `aws ec2 <args>` against the lab, echoing the command and its real output. Returns stdout. */
 async function showAws(emulator: RunningEmulator, output: Output, args: string[]): Promise<string> {
   const printable = args.map((a) => (/[\s`|[\]]/.test(a) ? `'${a}'` : a)).join(' ');
   output.out(`\n$ aws ec2 ${printable}`);
-  const env = { ...process.env, ...awsCliEnvironment(emulator), AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1' };
+  const env = { ...process.env, ...labAwsCliEnv(emulator.model.region), AWS_MAX_ATTEMPTS: '1' };
   const result = await runCommand(AWS_CLI, ['--endpoint-url', emulator.endpoint, 'ec2', ...args], env);
   const text = (result.stdout + result.stderr).trimEnd();
   if (text !== '') output.out(text);
@@ -36,12 +36,12 @@ export async function runLabEc2Demo(output: Output): Promise<void> {
     output.out(`vpcnet lab ec2-demo: emulated EC2 API at ${emulator.endpoint} (region ${emulator.model.region})`);
     output.out(`The commands below are the real AWS CLI v2, run as \`aws --endpoint-url ${emulator.endpoint} ...\` with lab credentials.`);
     output.out('Building an EKS-style VPC through the EC2 API: VPC, internet gateway, 3 public subnets, 3 t3.medium nodes');
-    const built = await createDefaultVpc(emulator.ec2);
+    const built = await createClusterVpc(emulator.ec2, DEFAULT_CLUSTER_SPEC);
     const instances = await describeInstances(emulator, built);
     for (const instance of instances) output.out(`  ${instance.line}`);
     await showAws(emulator, output, ['describe-subnets', '--query', 'Subnets[].[AvailabilityZone,SubnetId,CidrBlock,AvailableIpAddressCount]', '--output', 'table']);
     const node = instances[0];
-    const subnetId = built.subnetIds[0];
+    const subnetId = built.subnets[0]?.subnetId; // the first node's: nodes go round-robin over the zones' subnets
     if (node === undefined || subnetId === undefined) throw new Error('the default VPC has no instance');
     output.out(`\nWhat ipamd does on ${node.instanceId}: create, attach and fill ENIs. A t3.medium takes 3 ENIs with 6 IPv4`);
     output.out('addresses each, so the third secondary ENI (the 4th in all) is refused with AttachmentLimitExceeded:');

@@ -1,4 +1,5 @@
-import { createDefaultVpc } from '../lab/cluster/default-vpc.ts';
+import { createClusterVpc } from '../lab/cluster/cluster-vpc.ts';
+import { DEFAULT_CLUSTER_SPEC } from '../lab/cluster/spec.ts';
 import { startEmulator } from '../lab/emulator.ts';
 import { LATENCY_PROFILES } from '../lab/ec2/model/latency.ts';
 import { awsCliEnvironment, describeInstances } from './lab-summary.ts';
@@ -18,11 +19,11 @@ export interface LabEc2Options {
 export async function runLabEc2(options: LabEc2Options, output: Output, stopped: Promise<void>): Promise<void> {
   const emulator = await startEmulator({ host: options.host, port: options.port, latency: LATENCY_PROFILES[options.latency], throttle: options.throttle });
   try {
-    const built = await createDefaultVpc(emulator.ec2);
+    const built = await createClusterVpc(emulator.ec2, DEFAULT_CLUSTER_SPEC);
     const instances = await describeInstances(emulator, built);
     output.out(`vpcnet lab: emulated EC2 API (region ${emulator.model.region}, latency ${options.latency}, throttling ${options.throttle ? 'on' : 'off'})`);
     output.out(`  endpoint  ${emulator.endpoint}`);
-    output.out(`  VPC       ${built.vpcId} with ${built.subnetIds.length} public subnets and ${built.internetGatewayId}`);
+    output.out(`  VPC       ${built.vpcId} with ${built.subnets.length} public subnets and ${built.internetGatewayId}`);
     for (const instance of instances) {
       output.out(`  instance  ${instance.line}`);
       output.out(`            IMDS ${instance.imdsUrl}`);

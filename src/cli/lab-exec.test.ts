@@ -14,7 +14,8 @@ import { labHome, writeLabRecord } from '../lab/cluster/lab-home.ts';
 import type { LabNode, LabPod } from '../lab/cluster/objects.ts';
 import { LAB_CREDENTIALS } from '../lab/emulator.ts';
 import type { LabCliContext } from './lab-context.ts';
-import { AWS_CLI, awsCommand, nodeCommand, podCommand, runAttached, runCaptured } from './lab-exec.ts';
+import { awsCommand, nodeCommand, podCommand, runAttached, runCaptured } from './lab-exec.ts';
+import { AWS_CLI } from './lab-summary.ts';
 
 /**
  * The commands are built against a lab whose control API runs in this process (a control plane with a fake

@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
 import { DEFAULT_PLUGIN_PATH } from '../lab/cluster/cni-driver.ts';
-import { LAB_CREDENTIALS } from '../lab/emulator.ts';
 import { findNode, findPod } from './lab-kube.ts';
 import { connectLab, LabCliError } from './lab-context.ts';
 import type { LabCliContext } from './lab-context.ts';
+import { AWS_CLI, labAwsCliEnv } from './lab-summary.ts';
 import { runCommand } from './run-command.ts';
 import type { CommandResult } from './run-command.ts';
 
-/** The AWS CLI v2 from Debian (an older v1 may come first on PATH). */
-export const AWS_CLI = '/usr/bin/aws';
 
 /** A command to run for the person: file, arguments and its whole environment. */
 export interface LabCommand {
@@ -52,10 +50,7 @@ export async function awsCommand(context: LabCliContext, argv: readonly string[]
   const { info } = await client.view();
   return {
     file: AWS_CLI, args: ['--endpoint-url', info.ec2Endpoint, ...command],
-    env: {
-      PATH: DEFAULT_PLUGIN_PATH, HOME: '/root', AWS_ACCESS_KEY_ID: LAB_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LAB_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: info.region, AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    },
+    env: { PATH: DEFAULT_PLUGIN_PATH, HOME: '/root', ...labAwsCliEnv(info.region) },
   };
 }
 

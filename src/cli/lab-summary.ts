@@ -1,5 +1,5 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import type { BuiltVpc } from '../lab/cluster/default-vpc.ts';
+import type { BuiltClusterVpc } from '../lab/cluster/cluster-vpc.ts';
 import { LAB_CREDENTIALS } from '../lab/emulator.ts';
 import type { RunningEmulator } from '../lab/emulator.ts';
 
@@ -11,8 +11,8 @@ export interface InstanceLine {
 }
 
 /** Starts an IMDS endpoint per instance and describes each instance in one line. */
-export async function describeInstances(emulator: RunningEmulator, built: BuiltVpc): Promise<InstanceLine[]> {
-  const reply = await emulator.ec2.send(new DescribeInstancesCommand({ InstanceIds: [...built.instanceIds] }));
+export async function describeInstances(emulator: RunningEmulator, built: BuiltClusterVpc): Promise<InstanceLine[]> {
+  const reply = await emulator.ec2.send(new DescribeInstancesCommand({ InstanceIds: built.nodes.map((node) => node.instanceId) }));
   const lines: InstanceLine[] = [];
   for (const reservation of reply.Reservations ?? []) {
     for (const instance of reservation.Instances ?? []) {
@@ -24,6 +24,20 @@ export async function describeInstances(emulator: RunningEmulator, built: BuiltV
     }
   }
   return lines;
+}
+
+/** The AWS CLI v2 from Debian (an older v1 may come first on PATH). */
+export const AWS_CLI = '/usr/bin/aws';
+
+/**
+ * The environment the lab runs the AWS CLI with: lab credentials and region, no pager, and no config or
+ * credentials file of this machine's user.
+ */
+export function labAwsCliEnv(region: string): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: LAB_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LAB_CREDENTIALS.secretAccessKey, AWS_DEFAULT_REGION: region,
+    AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
 }
 
 /** The environment a person exports to point the AWS CLI at the lab. */

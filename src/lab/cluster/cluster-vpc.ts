@@ -92,12 +92,13 @@ async function createSubnet(context: VpcContext, subnet: SubnetSpec, privateTabl
   return { ...subnet, subnetId };
 }
 
-async function launchNode(context: VpcContext, subnetId: string, planned: { nodeGroup: NodeGroupSpec; zone: string; index: number }): Promise<LaunchedNode> {
+/** Launches one node; its Name tag numbers the cluster's nodes (`<cluster>-node-<n>`) so people can tell them apart. */
+async function launchNode(context: VpcContext, subnetId: string, planned: { nodeGroup: NodeGroupSpec; zone: string }, ordinal: number): Promise<LaunchedNode> {
   const { spec, clusterTag } = context;
   const run = await context.ec2.send(new RunInstancesCommand({
     ImageId: LAB_NODE_AMI, InstanceType: planned.nodeGroup.instanceType as _InstanceType, MinCount: 1, MaxCount: 1, SubnetId: subnetId,
     TagSpecifications: tagged('instance', [
-      { Key: 'Name', Value: `${spec.name}-${planned.nodeGroup.name}-Node` }, clusterTag,
+      { Key: 'Name', Value: `${spec.name}-node-${ordinal}` }, clusterTag,
       { Key: 'eks:cluster-name', Value: spec.name }, { Key: 'eks:nodegroup-name', Value: planned.nodeGroup.name },
     ]),
   }));
@@ -120,7 +121,7 @@ export async function createClusterVpc(ec2: EC2Client, spec: ClusterSpec): Promi
   for (const planned of plannedNodes(spec)) {
     const subnet = subnets.find((s) => s.zone === planned.zone && s.kind === planned.subnet.kind && s.cidr === planned.subnet.cidr);
     if (subnet === undefined) throw new Error(`no ${planned.subnet.kind} subnet in ${planned.zone} for node group ${planned.nodeGroup.name}`);
-    nodes.push(await launchNode(context, subnet.subnetId, planned));
+    nodes.push(await launchNode(context, subnet.subnetId, planned, nodes.length + 1));
   }
   return { vpcId, internetGatewayId, subnets, nodes };
 }
